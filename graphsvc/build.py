@@ -1,0 +1,282 @@
+"""Check a seed as a whole, then build the frozen graph from it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .errors import AmbiguousName, Problem, UnknownEntity
+from .names import initials, pinyin, short_name
+from .records import Fact, Relation, split_list
+from .resolve import NameIndex
+from .schema import Schema
+from .seedio import Row, SeedFiles
+
+
+@dataclass
+class Built:
+    """The outcome of a build: the graph and what was learnt on the way."""
+
+    graph: nx.MultiDiGraph
+    index: NameIndex
+    facts: dict[str, list[Fact]]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    completeness: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _ref_problem(exc: Exception, row: Row[Any], col: str) -> Problem:
+    if isinstance(exc, AmbiguousName):
+        return Problem(row.file, row.line, str(exc),
+                       "write the code or id instead, or TOWNSHIP/NAME such as 大石窝镇/辛庄村", col)
+    assert isinstance(exc, UnknownEntity)
+    hint = "add the entity to entities.csv (or divisions.csv), or correct the reference"
+    if exc.suggestions:
+        hint = "did you mean " + " or ".join(f"{i} {n}" for i, n in exc.suggestions) + "?"
+    return Problem(row.file, row.line, f"unknown entity '{exc.ref}'", hint, col)
+
+
+class _Builder:
+    def __init__(self, seed: SeedFiles, schema: Schema) -> None:
+        self.seed = seed
+        self.schema = schema
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.g = nx.MultiDiGraph()
+        self.index = NameIndex()
+        self.sources = {r.record.id for r in seed.sources}
+        self.edge_no = 0
+        self.fact_rows: list[tuple[str, Row[Fact]]] = []
+
+    def err(self, row: Row[Any], field_: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(row.file, row.line, message, hint, field_))
+
+    def check_source(self, row: Row[Any]) -> None:
+        src = row.record.source
+        if src not in self.sources:
+            known = ", ".join(sorted(self.sources)) or "none yet"
+            self.err(row, "source", f"unknown source '{src}'",
+                     f"add it to sources.csv or use one of: {known}")
+
+    def check_enum(self, row: Row[Any], field_: str, enum: str, values: list[str]) -> None:
+        allowed = self.schema.enums.get(enum, [])
+        for v in values:
+            if v not in allowed:
+                self.err(row, field_, f"unknown {enum} '{v}'", f"use one of: {', '.join(allowed)}")
+
+    def resolve(self, row: Row[Any], col: str, ref: str) -> str | None:
+        try:
+            return self.index.resolve(ref)
+        except (UnknownEntity, AmbiguousName) as exc:
+            self.problems.append(_ref_problem(exc, row, col))
+            return None
+
+    # -- nodes -----------------------------------------------------------------------------
+    def divisions(self) -> None:
+        rows = sorted(self.seed.divisions, key=lambda r: len(r.record.code))
+        for row in rows:
+            d = row.record
+            self.check_source(row)
+            spec = self.schema.kinds.get(d.kind)
+            if spec is None or spec.code_length is None:
+                coded = [k.name for k in self.schema.kinds.values() if k.code_length]
+                self.err(row, "kind", f"'{d.kind}' is not a kind keyed by an official code",
+                         f"use one of: {', '.join(coded)} (other entities go in entities.csv)")
+                continue
+            if len(d.code) != spec.code_length:
+                self.err(row, "code", f"a {d.kind} code has {spec.code_length} digits, not {len(d.code)}",
+                         "check the code against the register")
+                continue
+            if d.subtype and spec.subtypes and d.subtype not in spec.subtypes:
+                self.err(row, "subtype", f"unknown {d.kind} subtype '{d.subtype}'",
+                         f"use one of: {', '.join(spec.subtypes)}")
+            if d.code in self.g:
+                self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
+                continue
+            township = None
+            if spec.parent:
+                if not d.parent:
+                    self.err(row, "parent", "is empty but required",
+                             f"give the code of the {spec.parent} this {d.kind} belongs to")
+                    continue
+                parent = self.g.nodes.get(d.parent)
+                if parent is None or parent["kind"] != spec.parent:
+                    self.err(row, "parent", f"unknown {spec.parent} '{d.parent}'",
+                             f"add the {spec.parent} to divisions.csv first, or correct the code")
+                    continue
+                if not d.code.startswith(d.parent):
+                    self.err(row, "code", f"code {d.code} does not start with its parent's code {d.parent}",
+                             "correct the code or the parent")
+                    continue
+                township = d.parent if spec.parent == "township" else None
+            attrs = {"kind": d.kind, "subtype": d.subtype, "name": d.name,
+                     "register_name": d.register_name, "township": township,
+                     "code": d.code, "source": d.source}
+            self.add_node(d.code, attrs)
+            if d.parent:
+                self.add_edge(d.code, d.parent, "part_of", {"source": d.source})
+
+    def entities(self) -> None:
+        pending = []
+        for row in self.seed.entities:
+            e = row.record
+            self.check_source(row)
+            spec = self.schema.kinds.get(e.kind)
+            if spec is None:
+                self.err(row, "kind", f"unknown kind '{e.kind}'",
+                         f"use one of: {', '.join(self.schema.kinds)} or declare it in schema.yaml")
+                continue
+            if spec.code_length:
+                self.err(row, "kind", f"a {e.kind} is keyed by its official code",
+                         "put it in divisions.csv (`graphsvc import-divisions` writes it)")
+                continue
+            if e.subtype and e.subtype not in spec.subtypes:
+                self.err(row, "subtype", f"unknown {e.kind} subtype '{e.subtype}'",
+                         f"use one of: {', '.join(spec.subtypes) or '(none declared)'}")
+            if e.level:
+                self.check_enum(row, "level", "level", [e.level])
+            if e.form:
+                self.check_enum(row, "form", "form", e.forms)
+            if e.model:
+                self.check_enum(row, "model", "model", [e.model])
+            if e.id in self.g:
+                self.err(row, "id", f"duplicate id '{e.id}'", "give each entity its own id")
+                continue
+            pending.append(row)
+        for row in pending:
+            e = row.record
+            township = None
+            if e.township:
+                township = self.resolve(row, "township", e.township)
+                if township is not None and self.g.nodes[township]["kind"] != "township":
+                    self.err(row, "township", f"'{e.township}' is a {self.g.nodes[township]['kind']}, "
+                             "not a township", "give the township's code or name")
+                    township = None
+            attrs = {"kind": e.kind, "subtype": e.subtype, "name": e.name, "township": township,
+                     "level": e.level, "form": ";".join(e.forms) or None, "model": e.model,
+                     "tags": ";".join(split_list(e.tags)) or None, "source": e.source,
+                     "note": e.note}
+            self.add_node(e.id, attrs)
+
+    def add_node(self, node_id: str, attrs: dict[str, Any]) -> None:
+        clean = {k: v for k, v in attrs.items() if v is not None}
+        clean["pinyin"] = pinyin(clean["name"])
+        clean["initials"] = initials(clean["name"])
+        self.g.add_node(node_id, **clean)
+        self.index.add(node_id, clean["name"], clean.get("township"))
+
+    def aliases(self) -> None:
+        extra: dict[str, list[str]] = defaultdict(list)
+        for row in self.seed.aliases:
+            self.check_source(row)
+            target = self.resolve(row, "entity", row.record.entity)
+            if target is None:
+                continue
+            extra[target].append(row.record.alias)
+        for node, names in extra.items():
+            for alias in names:
+                self.index.add_alias(node, alias)
+            self.g.nodes[node]["aliases"] = ";".join(dict.fromkeys(names))
+
+    # -- edges -----------------------------------------------------------------------------
+    def add_edge(self, u: str, v: str, relation: str, attrs: dict[str, Any]) -> None:
+        self.edge_no += 1
+        spec = self.schema.relations[relation]
+        clean = {k: val for k, val in attrs.items() if val is not None}
+        self.g.add_edge(u, v, key=f"e{self.edge_no}", relation=relation, label=spec.zh,
+                        directed=spec.directed, **clean)
+
+    def relations(self) -> None:
+        for row in self.seed.relations:
+            r: Relation = row.record
+            self.check_source(row)
+            spec = self.schema.relations.get(r.relation)
+            u = self.resolve(row, "from", r.from_)
+            v = self.resolve(row, "to", r.to)
+            if spec is None:
+                self.err(row, "relation", f"unknown relation '{r.relation}'",
+                         f"use one of: {', '.join(self.schema.relations)} or declare it in schema.yaml")
+                continue
+            if r.role is not None and r.role not in spec.roles:
+                self.err(row, "role", f"unknown role '{r.role}' for {r.relation}",
+                         f"use one of: {', '.join(spec.roles)}" if spec.roles
+                         else f"{r.relation} takes no role: leave it empty")
+            if u is None or v is None:
+                continue
+            ku, kv = self.g.nodes[u]["kind"], self.g.nodes[v]["kind"]
+            if ku not in spec.from_ or kv not in spec.to:
+                self.err(row, "relation", f"{r.relation} cannot go from a {ku} ({u}) to a {kv} ({v})",
+                         f"{r.relation} goes from {'/'.join(spec.from_)} to {'/'.join(spec.to)}")
+                continue
+            if u == v:
+                self.err(row, "to", f"relation from '{u}' to itself", "correct from or to")
+                continue
+            self.add_edge(u, v, r.relation, {"role": r.role, "since": r.since, "until": r.until,
+                                              "source": r.source, "note": r.note})
+
+    # -- facts -----------------------------------------------------------------------------
+    def facts(self) -> dict[str, list[Fact]]:
+        out: dict[str, list[Fact]] = defaultdict(list)
+        for row in self.seed.facts:
+            f = row.record
+            self.check_source(row)
+            self.check_enum(row, "fact", "fact", [f.fact])
+            if f.model:
+                self.check_enum(row, "model", "model", [f.model])
+            if f.fact in ("indicator", "declared_count") and f.value is None:
+                self.err(row, "value", f"a {f.fact} needs a number", "write the figure, e.g. 161.4")
+            if f.fact == "declared_count" and f.value is not None and not float(f.value).is_integer():
+                self.err(row, "value", "a declared count is a whole number", "write e.g. 5")
+            if f.fact in ("indicator", "honour", "designation") and f.year is None:
+                self.err(row, "year", f"a {f.fact} needs the year it holds for",
+                         "write the year the source gives")
+            target = self.resolve(row, "entity", f.entity)
+            if target is not None:
+                out[target].append(f.model_copy(update={"entity": target}))
+                self.fact_rows.append((target, row))
+        return out
+
+    def completeness(self) -> list[dict[str, Any]]:
+        rows = []
+        for node, row in self.fact_rows:
+            f = row.record
+            spec = self.schema.counts.get(f.key)
+            if f.fact != "declared_count" or spec is None:
+                continue
+            edges = (self.g.in_edges(node, data=True) if spec.direction == "in"
+                     else self.g.out_edges(node, data=True))
+            recorded = sum(
+                1 for u, v, d in edges
+                if d["relation"] == spec.relation
+                and self.g.nodes[u if spec.direction == "in" else v]["kind"] == spec.kind
+            )
+            declared = int(f.value or 0)
+            rows.append({"entity": node, "name": self.g.nodes[node]["name"], "count": f.key,
+                         "declared": declared, "recorded": recorded, "source": f.source})
+            if recorded < declared:
+                self.warnings.append(Problem(
+                    row.file, row.line,
+                    f"{node} {self.g.nodes[node]['name']}: {f.key} declared {declared}, "
+                    f"recorded {recorded}", "the source does not name the others"))
+        return rows
+
+
+def build(seed: SeedFiles, schema: Schema) -> Built:
+    """Check the whole seed and build its graph; `problems` non-empty means it must not be used."""
+    b = _Builder(seed, schema)
+    b.problems.extend(seed.problems)
+    ids = Counter(r.record.id for r in seed.sources)
+    for row in seed.sources:
+        if ids[row.record.id] > 1:
+            b.err(row, "id", f"duplicate source id '{row.record.id}'", "give each source its own id")
+    b.divisions()
+    b.entities()
+    b.aliases()
+    b.relations()
+    facts = b.facts()
+    completeness = b.completeness()
+    nx.freeze(b.g)
+    return Built(b.g, b.index, dict(facts), b.problems, b.warnings, completeness)

@@ -1,0 +1,211 @@
+"""The core object: a loaded, frozen network and everything known about it."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .build import build
+from .errors import InvalidSeed, Problem
+from .records import Fact, Source
+from .resolve import NameIndex
+from .schema import Schema
+from .seedio import read_seed
+from .status import Rules, Status, compute_status
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load found: counts, warnings, completeness and the data version."""
+
+    seed_dir: str
+    data_version: str
+    files: list[str]
+    nodes: int
+    edges: int
+    kinds: dict[str, int]
+    relations: dict[str, int]
+    facts: dict[str, int]
+    sources: list[str]
+    completeness: list[dict[str, Any]]
+    warnings: list[Problem] = field(default_factory=list)
+    load_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        d = dict(self.__dict__)
+        d["warnings"] = [w.as_dict() for w in self.warnings]
+        return d
+
+    def text(self) -> str:
+        """The report as a person reads it in a terminal."""
+        lines = [
+            f"seed          {self.seed_dir}",
+            f"data version  {self.data_version}",
+            f"graph         {self.nodes} nodes, {self.edges} edges "
+            f"(loaded in {self.load_seconds:.2f} s)",
+            "entities      " + ", ".join(f"{k} {n}" for k, n in self.kinds.items()),
+            "relations     " + ", ".join(f"{k} {n}" for k, n in self.relations.items()),
+            "facts         " + (", ".join(f"{k} {n}" for k, n in self.facts.items()) or "none"),
+            "sources       " + ", ".join(self.sources),
+        ]
+        if self.completeness:
+            lines.append("completeness  (declared vs recorded)")
+            for c in self.completeness:
+                mark = "ok" if c["recorded"] >= c["declared"] else "incomplete"
+                lines.append(f"  {c['name']} ({c['entity']}): {c['count']} declared "
+                             f"{c['declared']}, recorded {c['recorded']}  [{mark}, {c['source']}]")
+        lines.append(f"warnings      {len(self.warnings)}")
+        lines += [f"  {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+class Network:
+    """A loaded seed: the frozen graph (`.graph`), its facts, sources, rules and lookups.
+
+    Build one with :func:`graphsvc.load`. The object never changes after it is made;
+    a reload makes a new one.
+
+    >>> import graphsvc
+    >>> net = graphsvc.load()
+    >>> net.entity("黄山店村")["id"]
+    '110111009212'
+    >>> net.graph.nodes["110111009212"]["kind"], net.graph.nodes["110111"]["name"]
+    ('village', '房山区')
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, schema: Schema, rules: Rules,
+                 sources: dict[str, Source], facts: dict[str, list[Fact]], index: NameIndex,
+                 report: LoadReport, seed_dir: Path) -> None:
+        self.graph = graph
+        self.schema = schema
+        self.rules = rules
+        self.sources = sources
+        self.facts = facts
+        self.index = index
+        self.report = report
+        self.seed_dir = seed_dir
+        self.loaded_at = time.time()
+        self._status_cache: dict[int, dict[str, Status]] = {}
+
+    @property
+    def data_version(self) -> str:
+        """A content hash of the seed files: equal versions mean equal data."""
+        return self.report.data_version
+
+    def __repr__(self) -> str:
+        return (f"<Network {self.seed_dir.name}: {self.graph.number_of_nodes()} nodes, "
+                f"{self.graph.number_of_edges()} edges, version {self.data_version}>")
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, str) and ref in self.graph
+
+    # -- lookup ----------------------------------------------------------------------------
+    def resolve(self, ref: str, township: str | None = None) -> str:
+        """The id of the entity a code, id, name or alias names (inside `township` if given).
+
+        >>> import graphsvc
+        >>> net = graphsvc.load()
+        >>> net.resolve("辛庄村", township="大石窝镇")
+        '110111109212'
+        """
+        if township is not None and ref not in self.index:
+            return self.index.resolve(f"{township}/{ref}")
+        return self.index.resolve(ref)
+
+    def entity(self, ref: str, township: str | None = None) -> dict[str, Any]:
+        """The attributes of one entity, with its `id`; raises `UnknownEntity` or `AmbiguousName`."""
+        node = self.resolve(ref, township)
+        return {"id": node, **self.graph.nodes[node]}
+
+    def name(self, node: str) -> str:
+        """The display name of an entity id."""
+        return str(self.graph.nodes[node]["name"])
+
+    def facts_of(self, ref: str) -> list[Fact]:
+        """Every fact recorded about an entity."""
+        return list(self.facts.get(self.resolve(ref), []))
+
+    # -- status ----------------------------------------------------------------------------
+    @cached_property
+    def years(self) -> list[int]:
+        """Every year some fact holds for, ascending."""
+        return sorted({f.year for fs in self.facts.values() for f in fs if f.year is not None})
+
+    @cached_property
+    def status_years(self) -> list[int]:
+        """Every year of a fact the status rules look at, ascending."""
+        keys = self.rules.keys()
+        return sorted({f.year for fs in self.facts.values() for f in fs
+                       if f.year is not None and f.key in keys})
+
+    def default_year(self) -> int:
+        """The latest year with data (the default year of status queries)."""
+        return self.years[-1] if self.years else time.gmtime().tm_year
+
+    def statuses(self, year: int | None = None) -> dict[str, Status]:
+        """The known (weak or strong) statuses of every entity for a year, computed once per year."""
+        y = self.default_year() if year is None else year
+        cached = self._status_cache.get(y)
+        if cached is None:
+            cached = {}
+            for node, fs in self.facts.items():
+                st = compute_status(self.rules, node, fs, y)
+                if st.status != "unknown":
+                    cached[node] = st
+            self._status_cache[y] = cached
+        return cached
+
+    def status(self, ref: str, year: int | None = None) -> Status:
+        """The status of one entity for a year (default: the latest year with data), with evidence.
+
+        >>> import graphsvc
+        >>> net = graphsvc.load()
+        >>> net.status("黄山店村", 2022).status, net.status("泗马沟村", 2022).status
+        ('strong', 'weak')
+        """
+        node = self.resolve(ref)
+        y = self.default_year() if year is None else year
+        return self.statuses(y).get(node) or Status(node, y, "unknown")
+
+
+def load(seed_dir: str | Path | None = None) -> Network:
+    """Load a seed directory (default: the bundled Fangshan seed) into a :class:`Network`.
+
+    Every file is read and every record checked; if anything is wrong, :class:`InvalidSeed`
+    lists every problem and nothing is built.
+    """
+    from . import bundled_seed
+
+    started = time.perf_counter()
+    root = Path(seed_dir) if seed_dir is not None else bundled_seed()
+    seed = read_seed(root)
+    if seed.schema is None:
+        raise InvalidSeed(seed.problems)
+    built = build(seed, seed.schema)
+    if built.problems:
+        raise InvalidSeed(built.problems, built.warnings)
+    g = built.graph
+    fact_types = Counter(f.fact for fs in built.facts.values() for f in fs)
+    report = LoadReport(
+        seed_dir=str(root),
+        data_version=seed.data_version,
+        files=seed.files,
+        nodes=g.number_of_nodes(),
+        edges=g.number_of_edges(),
+        kinds=dict(Counter(k for _, k in g.nodes(data="kind")).most_common()),
+        relations=dict(Counter(r for *_, r in g.edges(data="relation")).most_common()),
+        facts=dict(fact_types.most_common()),
+        sources=[s.record.id for s in seed.sources],
+        completeness=built.completeness,
+        warnings=built.warnings,
+        load_seconds=round(time.perf_counter() - started, 3),
+    )
+    sources = {s.record.id: s.record for s in seed.sources}
+    return Network(g, seed.schema, seed.rules, sources, built.facts, built.index, report, root)

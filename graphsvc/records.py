@@ -1,0 +1,168 @@
+"""Validated records: one pydantic model per seed table, checked at the edge."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+def _blank_to_none(v: Any) -> Any:
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    return v
+
+
+Text = Annotated[str, BeforeValidator(_blank_to_none)]
+OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
+CODE_RE = re.compile(r"^[0-9]{6}([0-9]{3}){0,2}$")
+DATE_RE = re.compile(r"^[12][0-9]{3}(-[01][0-9](-[0-3][0-9])?)?$")
+
+
+class Record(BaseModel):
+    """Base of every seed record: unknown columns are refused, blanks are None."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Record):
+    """A source that facts cite (sources.csv)."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
+    title: Text
+    publisher: OptText = None
+    date: OptText = None
+    url: OptText = None
+    licence: OptText = None
+    note: OptText = None
+
+
+class Division(Record):
+    """An official statistical division: district, township- or village-level unit (divisions.csv)."""
+
+    code: Annotated[str, Field(pattern=CODE_RE.pattern)]
+    kind: Text
+    subtype: OptText = None
+    name: Text
+    register_name: OptText = None
+    parent: OptText = None
+    source: Text
+
+
+class Entity(Record):
+    """Any entity that has no official code (entities.csv)."""
+
+    id: Text
+    kind: Text
+    subtype: OptText = None
+    name: Text
+    township: OptText = None
+    level: OptText = None
+    form: OptText = None
+    model: OptText = None
+    tags: OptText = None
+    source: Text
+    note: OptText = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(
+                "must be a readable id of lowercase letters, digits, '-', '_' and '.', "
+                "starting with a letter, such as 'org.yingshuigou'"
+            )
+        return v
+
+    @property
+    def forms(self) -> list[str]:
+        """The forms of a party organisation (the column holds them separated by ';')."""
+        return split_list(self.form)
+
+
+class Alias(Record):
+    """Another spelling of an entity's name, as found in a source (aliases.csv)."""
+
+    entity: Text
+    alias: Text
+    source: Text
+    note: OptText = None
+
+
+class Relation(Record):
+    """One relation between two entities (relations.csv)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    from_: Annotated[str, Field(alias="from"), BeforeValidator(_blank_to_none)]
+    relation: Text
+    to: Text
+    role: OptText = None
+    since: OptText = None
+    until: OptText = None
+    source: Text
+    note: OptText = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        if v is not None and not DATE_RE.match(v):
+            raise ValueError("must be a year or ISO date: 2021, 2021-07 or 2021-07-08")
+        return v
+
+
+class Fact(Record):
+    """A dated fact with its source: indicator, honour, designation or declared count (facts.csv)."""
+
+    entity: Text
+    fact: Text
+    key: Text
+    value: OptFloat = None
+    unit: OptText = None
+    qualifier: OptText = None
+    year: OptInt = None
+    model: OptText = None
+    source: Text
+    note: OptText = None
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, v: int | None) -> int | None:
+        if v is not None and not 1900 <= v <= 2100:
+            raise ValueError("must be a year between 1900 and 2100")
+        return v
+
+    @field_validator("qualifier")
+    @classmethod
+    def _qualifier(cls, v: str | None) -> str | None:
+        if v is not None and v not in QUALIFIERS:
+            raise ValueError(f"must be one of {', '.join(QUALIFIERS)}")
+        return v
+
+
+QUALIFIERS = ("exact", "about", "more_than", "less_than")
+
+TABLES: dict[str, type[Record]] = {
+    "sources.csv": Source,
+    "divisions.csv": Division,
+    "entities.csv": Entity,
+    "aliases.csv": Alias,
+    "relations.csv": Relation,
+    "facts.csv": Fact,
+}
+"""Every CSV table of a seed directory and the record each row must make."""
+
+
+def split_list(value: str | None) -> list[str]:
+    """Split a ';'-separated cell into its non-empty parts."""
+    return [p.strip() for p in (value or "").split(";") if p.strip()]
+
+
+def columns(model: type[Record]) -> list[str]:
+    """The CSV header of a table: its field names (aliases where declared)."""
+    return [f.alias or name for name, f in model.model_fields.items()]

@@ -1,0 +1,169 @@
+"""Read a seed directory: every CSV row becomes a validated record that knows its file and line."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import Problem
+from .records import TABLES, Alias, Division, Entity, Fact, Record, Relation, Source, columns
+from .schema import SCHEMA_FILE, Schema, default_schema_text, parse_schema
+from .status import Rules
+
+R = TypeVar("R", bound=Record)
+RULES_FILE = "rules.yaml"
+REQUIRED = ("sources.csv", "divisions.csv")
+
+
+@dataclass(frozen=True)
+class Row(Generic[R]):
+    """A validated record and where it came from."""
+
+    record: R
+    file: str
+    line: int
+
+
+@dataclass
+class SeedFiles:
+    """Everything read from a seed directory, before the whole is checked."""
+
+    root: Path
+    schema: Schema | None
+    rules: Rules
+    sources: list[Row[Source]] = field(default_factory=list)
+    divisions: list[Row[Division]] = field(default_factory=list)
+    entities: list[Row[Entity]] = field(default_factory=list)
+    aliases: list[Row[Alias]] = field(default_factory=list)
+    relations: list[Row[Relation]] = field(default_factory=list)
+    facts: list[Row[Fact]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    data_version: str = ""
+    files: list[str] = field(default_factory=list)
+
+
+def _display(root: Path, name: str) -> str:
+    return str(root / name)
+
+
+def _pydantic_problems(exc: ValidationError, file: str, line: int) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            out.append(Problem(file, line, "unknown column", "remove it or fix its header", loc))
+        elif err["type"] == "missing" or (err["type"] == "string_type" and err["input"] is None):
+            out.append(Problem(file, line, "is empty but required", "fill it in", loc))
+        else:
+            value = err.get("input")
+            shown = f" (got '{value}')" if value not in (None, "") else ""
+            out.append(Problem(file, line, f"{msg}{shown}", "correct the value", loc))
+    return out
+
+
+def read_table(path: Path, model: type[R], shown: str) -> tuple[list[Row[R]], list[Problem]]:
+    """Read one CSV table: validate each row into `model`; report every bad row."""
+    rows: list[Row[R]] = []
+    problems: list[Problem] = []
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return [], [Problem(shown, line, "is not UTF-8 text",
+                            "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)")]
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return [], [Problem(shown, 1, "is empty", f"start it with the header row: {','.join(columns(model))}")]
+    expected = columns(model)
+    required = [c for c, f in zip(expected, model.model_fields.values(), strict=True) if f.is_required()]
+    missing = [c for c in required if c not in header]
+    unknown = [h for h in header if h not in expected]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        return [], [Problem(shown, 1, "header has " + " and ".join(parts),
+                            f"the columns are: {','.join(expected)}")]
+    start = 2
+    for cells in reader:
+        line = start
+        start = reader.line_num + 1
+        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem(shown, line, f"has {len(cells)} cells but the header has {len(header)}",
+                                    "quote cells that contain commas"))
+            continue
+        data = {h: c for h, c in zip(header, cells, strict=False)}
+        try:
+            rows.append(Row(model.model_validate(data), shown, line))
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, shown, line))
+    return rows, problems
+
+
+def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
+    """Read the status rules, or the empty rule set when the file is absent."""
+    if not path.exists():
+        return Rules(), []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return Rules(), [Problem(shown, mark.line + 1 if mark else 0, f"not valid YAML: {exc}",
+                                 "fix the YAML syntax")]
+    try:
+        return Rules.model_validate(data), []
+    except ValidationError as exc:
+        return Rules(), [Problem(shown, 0, f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
+                                 "see docs/seed-format.md, rules.yaml") for e in exc.errors()]
+
+
+def read_seed(root: Path) -> SeedFiles:
+    """Read and validate every file of a seed directory, row by row; collect every problem."""
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    if not root.is_dir():
+        raise FileNotFoundError(f"seed directory not found: {root}")
+    schema_path = root / SCHEMA_FILE
+    if schema_path.exists():
+        schema, sp = parse_schema(schema_path.read_text(encoding="utf-8"), _display(root, SCHEMA_FILE))
+    else:
+        schema, sp = parse_schema(default_schema_text(), "graphsvc/" + SCHEMA_FILE)
+    problems += sp
+    rules, rp = read_rules(root / RULES_FILE, _display(root, RULES_FILE))
+    problems += rp
+    seed = SeedFiles(root=root, schema=schema, rules=rules)
+    for name in sorted([*TABLES, SCHEMA_FILE, RULES_FILE]):
+        path = root / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            seed.files.append(name)
+    if schema is not None and not schema_path.exists():
+        digest.update(default_schema_text().encode())
+    for name, model in TABLES.items():
+        path = root / name
+        shown = _display(root, name)
+        if not path.exists():
+            if name in REQUIRED:
+                problems.append(Problem(shown, 0, "is missing",
+                                        f"every seed needs {' and '.join(REQUIRED)}; "
+                                        "`graphsvc import-divisions` writes both"))
+            continue
+        rows, tp = read_table(path, model, shown)
+        problems += tp
+        getattr(seed, name.removesuffix(".csv")).extend(rows)
+    seed.problems = problems
+    seed.data_version = digest.hexdigest()[:16]
+    return seed
