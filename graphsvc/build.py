@@ -50,13 +50,15 @@ class _Builder:
         self.sources = {r.record.id for r in seed.sources}
         self.edge_no = 0
         self.fact_rows: list[tuple[str, Row[Fact]]] = []
+        # ids of rows already reported as broken: references to them add no second error
+        self.broken: set[str] = set(seed.broken_ids)
 
     def err(self, row: Row[Any], field_: str, message: str, hint: str) -> None:
         self.problems.append(Problem(row.file, row.line, message, hint, field_))
 
     def check_source(self, row: Row[Any]) -> None:
         src = row.record.source
-        if src not in self.sources:
+        if src not in self.sources and self.seed.has_sources:
             known = ", ".join(sorted(self.sources)) or "none yet"
             self.err(row, "source", f"unknown source '{src}'",
                      f"add it to sources.csv or use one of: {known}")
@@ -71,7 +73,8 @@ class _Builder:
         try:
             return self.index.resolve(ref)
         except (UnknownEntity, AmbiguousName) as exc:
-            self.problems.append(_ref_problem(exc, row, col))
+            if ref.strip() not in self.broken:
+                self.problems.append(_ref_problem(exc, row, col))
             return None
 
     # -- nodes -----------------------------------------------------------------------------
@@ -82,6 +85,7 @@ class _Builder:
             self.check_source(row)
             spec = self.schema.kinds.get(d.kind)
             if spec is None or spec.code_length is None:
+                self.broken.add(d.code)
                 coded = [k.name for k in self.schema.kinds.values() if k.code_length]
                 self.err(row, "kind", f"'{d.kind}' is not a kind keyed by an official code",
                          f"use one of: {', '.join(coded)} (other entities go in entities.csv)")
@@ -121,15 +125,18 @@ class _Builder:
 
     def entities(self) -> None:
         pending = []
+        seen: set[str] = set()
         for row in self.seed.entities:
             e = row.record
             self.check_source(row)
             spec = self.schema.kinds.get(e.kind)
             if spec is None:
+                self.broken.add(e.id)
                 self.err(row, "kind", f"unknown kind '{e.kind}'",
                          f"use one of: {', '.join(self.schema.kinds)} or declare it in schema.yaml")
                 continue
             if spec.code_length:
+                self.broken.add(e.id)
                 self.err(row, "kind", f"a {e.kind} is keyed by its official code",
                          "put it in divisions.csv (`graphsvc import-divisions` writes it)")
                 continue
@@ -142,9 +149,10 @@ class _Builder:
                 self.check_enum(row, "form", "form", e.forms)
             if e.model:
                 self.check_enum(row, "model", "model", [e.model])
-            if e.id in self.g:
+            if e.id in self.g or e.id in seen:
                 self.err(row, "id", f"duplicate id '{e.id}'", "give each entity its own id")
                 continue
+            seen.add(e.id)
             pending.append(row)
         for row in pending:
             e = row.record

@@ -175,6 +175,17 @@ class Network:
         return self.statuses(y).get(node) or Status(node, y, "unknown")
 
 
+    # -- exports ---------------------------------------------------------------------------
+    def export(self, fmt: str, dest: Any, **filters: Any) -> Any:
+        """Write the graph (or a filtered subgraph) as `fmt` to a path or an open binary file.
+
+        `fmt` is one of graphml, gexf, json, csv, neo4j; see :mod:`graphsvc.export`.
+        """
+        from .export import export
+
+        return export(self, fmt, dest, **filters)
+
+
 def load(seed_dir: str | Path | None = None) -> Network:
     """Load a seed directory (default: the bundled Fangshan seed) into a :class:`Network`.
 

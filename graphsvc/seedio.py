@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .errors import Problem
 from .records import TABLES, Alias, Division, Entity, Fact, Record, Relation, Source, columns
-from .schema import SCHEMA_FILE, Schema, default_schema_text, parse_schema
+from .schema import SCHEMA_FILE, Schema, _yaml_reason, default_schema_text, parse_schema
 from .status import Rules
 
 R = TypeVar("R", bound=Record)
@@ -45,6 +45,8 @@ class SeedFiles:
     facts: list[Row[Fact]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     data_version: str = ""
+    broken_ids: set[str] = field(default_factory=set)
+    has_sources: bool = True
     files: list[str] = field(default_factory=list)
 
 
@@ -68,8 +70,13 @@ def _pydantic_problems(exc: ValidationError, file: str, line: int) -> list[Probl
     return out
 
 
-def read_table(path: Path, model: type[R], shown: str) -> tuple[list[Row[R]], list[Problem]]:
-    """Read one CSV table: validate each row into `model`; report every bad row."""
+def read_table(path: Path, model: type[R], shown: str,
+               broken: set[str] | None = None) -> tuple[list[Row[R]], list[Problem]]:
+    """Read one CSV table: validate each row into `model`; report every bad row.
+
+    The id (or code) cell of each row that fails goes into `broken`, so that references to it
+    are not reported a second time.
+    """
     rows: list[Row[R]] = []
     problems: list[Problem] = []
     try:
@@ -110,6 +117,8 @@ def read_table(path: Path, model: type[R], shown: str) -> tuple[list[Row[R]], li
             rows.append(Row(model.model_validate(data), shown, line))
         except ValidationError as exc:
             problems.extend(_pydantic_problems(exc, shown, line))
+            if broken is not None:
+                broken.update(data[k].strip() for k in ("id", "code") if data.get(k))
     return rows, problems
 
 
@@ -121,7 +130,7 @@ def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return Rules(), [Problem(shown, mark.line + 1 if mark else 0, f"not valid YAML: {exc}",
+        return Rules(), [Problem(shown, mark.line + 1 if mark else 0, f"not valid YAML: {_yaml_reason(exc)}",
                                  "fix the YAML syntax")]
     try:
         return Rules.model_validate(data), []
@@ -156,12 +165,14 @@ def read_seed(root: Path) -> SeedFiles:
         path = root / name
         shown = _display(root, name)
         if not path.exists():
+            if name == "sources.csv":
+                seed.has_sources = False
             if name in REQUIRED:
                 problems.append(Problem(shown, 0, "is missing",
                                         f"every seed needs {' and '.join(REQUIRED)}; "
                                         "`graphsvc import-divisions` writes both"))
             continue
-        rows, tp = read_table(path, model, shown)
+        rows, tp = read_table(path, model, shown, seed.broken_ids)
         problems += tp
         getattr(seed, name.removesuffix(".csv")).extend(rows)
     seed.problems = problems

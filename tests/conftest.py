@@ -1,0 +1,50 @@
+"""Shared fixtures: the made-up tiny seed and a way to break a copy of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import graphsvc
+
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+
+
+@pytest.fixture(scope="session")
+def tiny() -> graphsvc.Network:
+    """The tiny made-up seed, loaded once."""
+    return graphsvc.load(TINY)
+
+
+@pytest.fixture(scope="session")
+def fangshan() -> graphsvc.Network:
+    """The bundled Fangshan seed, loaded once."""
+    return graphsvc.load()
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Callable[..., Path]:
+    """A writable copy of the tiny seed; call it with edits {file: (old, new)} to break it."""
+
+    def make(edits: dict[str, tuple[str, str]] | None = None, append: dict[str, str] | None = None,
+             remove: tuple[str, ...] = ()) -> Path:
+        dst = tmp_path / "seed"
+        if dst.exists():
+            shutil.rmtree(dst)
+        shutil.copytree(TINY, dst)
+        for name, (old, new) in (edits or {}).items():
+            path = dst / name
+            text = path.read_text(encoding="utf-8")
+            assert old in text, f"{old!r} not in {name}"
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        for name, extra in (append or {}).items():
+            with (dst / name).open("a", encoding="utf-8") as fh:
+                fh.write(extra)
+        for name in remove:
+            (dst / name).unlink()
+        return dst
+
+    return make
