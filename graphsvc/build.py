@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from .errors import AmbiguousName, Problem, UnknownEntity
-from .names import initials, pinyin, short_name
+from .names import initials, pinyin
 from .records import Fact, Relation, split_list
 from .resolve import NameIndex
 from .schema import Schema
@@ -30,8 +30,13 @@ class Built:
 
 def _ref_problem(exc: Exception, row: Row[Any], col: str) -> Problem:
     if isinstance(exc, AmbiguousName):
-        return Problem(row.file, row.line, str(exc),
-                       "write the code or id instead, or TOWNSHIP/NAME such as 大石窝镇/辛庄村", col)
+        return Problem(
+            row.file,
+            row.line,
+            str(exc),
+            "write the code or id instead, or TOWNSHIP/NAME such as 大石窝镇/辛庄村",
+            col,
+        )
     assert isinstance(exc, UnknownEntity)
     hint = "add the entity to entities.csv (or divisions.csv), or correct the reference"
     if exc.suggestions:
@@ -60,8 +65,12 @@ class _Builder:
         src = row.record.source
         if src not in self.sources and self.seed.has_sources:
             known = ", ".join(sorted(self.sources)) or "none yet"
-            self.err(row, "source", f"unknown source '{src}'",
-                     f"add it to sources.csv or use one of: {known}")
+            self.err(
+                row,
+                "source",
+                f"unknown source '{src}'",
+                f"add it to sources.csv or use one of: {known}",
+            )
 
     def check_enum(self, row: Row[Any], field_: str, enum: str, values: list[str]) -> None:
         allowed = self.schema.enums.get(enum, [])
@@ -87,38 +96,68 @@ class _Builder:
             if spec is None or spec.code_length is None:
                 self.broken.add(d.code)
                 coded = [k.name for k in self.schema.kinds.values() if k.code_length]
-                self.err(row, "kind", f"'{d.kind}' is not a kind keyed by an official code",
-                         f"use one of: {', '.join(coded)} (other entities go in entities.csv)")
+                self.err(
+                    row,
+                    "kind",
+                    f"'{d.kind}' is not a kind keyed by an official code",
+                    f"use one of: {', '.join(coded)} (other entities go in entities.csv)",
+                )
                 continue
             if len(d.code) != spec.code_length:
-                self.err(row, "code", f"a {d.kind} code has {spec.code_length} digits, not {len(d.code)}",
-                         "check the code against the register")
+                self.err(
+                    row,
+                    "code",
+                    f"a {d.kind} code has {spec.code_length} digits, not {len(d.code)}",
+                    "check the code against the register",
+                )
                 continue
             if d.subtype and spec.subtypes and d.subtype not in spec.subtypes:
-                self.err(row, "subtype", f"unknown {d.kind} subtype '{d.subtype}'",
-                         f"use one of: {', '.join(spec.subtypes)}")
+                self.err(
+                    row,
+                    "subtype",
+                    f"unknown {d.kind} subtype '{d.subtype}'",
+                    f"use one of: {', '.join(spec.subtypes)}",
+                )
             if d.code in self.g:
                 self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
                 continue
             township = None
             if spec.parent:
                 if not d.parent:
-                    self.err(row, "parent", "is empty but required",
-                             f"give the code of the {spec.parent} this {d.kind} belongs to")
+                    self.err(
+                        row,
+                        "parent",
+                        "is empty but required",
+                        f"give the code of the {spec.parent} this {d.kind} belongs to",
+                    )
                     continue
                 parent = self.g.nodes.get(d.parent)
                 if parent is None or parent["kind"] != spec.parent:
-                    self.err(row, "parent", f"unknown {spec.parent} '{d.parent}'",
-                             f"add the {spec.parent} to divisions.csv first, or correct the code")
+                    self.err(
+                        row,
+                        "parent",
+                        f"unknown {spec.parent} '{d.parent}'",
+                        f"add the {spec.parent} to divisions.csv first, or correct the code",
+                    )
                     continue
                 if not d.code.startswith(d.parent):
-                    self.err(row, "code", f"code {d.code} does not start with its parent's code {d.parent}",
-                             "correct the code or the parent")
+                    self.err(
+                        row,
+                        "code",
+                        f"code {d.code} does not start with its parent's code {d.parent}",
+                        "correct the code or the parent",
+                    )
                     continue
                 township = d.parent if spec.parent == "township" else None
-            attrs = {"kind": d.kind, "subtype": d.subtype, "name": d.name,
-                     "register_name": d.register_name, "township": township,
-                     "code": d.code, "source": d.source}
+            attrs = {
+                "kind": d.kind,
+                "subtype": d.subtype,
+                "name": d.name,
+                "register_name": d.register_name,
+                "township": township,
+                "code": d.code,
+                "source": d.source,
+            }
             self.add_node(d.code, attrs)
             if d.parent:
                 self.add_edge(d.code, d.parent, "part_of", {"source": d.source})
@@ -132,17 +171,29 @@ class _Builder:
             spec = self.schema.kinds.get(e.kind)
             if spec is None:
                 self.broken.add(e.id)
-                self.err(row, "kind", f"unknown kind '{e.kind}'",
-                         f"use one of: {', '.join(self.schema.kinds)} or declare it in schema.yaml")
+                self.err(
+                    row,
+                    "kind",
+                    f"unknown kind '{e.kind}'",
+                    f"use one of: {', '.join(self.schema.kinds)} or declare it in schema.yaml",
+                )
                 continue
             if spec.code_length:
                 self.broken.add(e.id)
-                self.err(row, "kind", f"a {e.kind} is keyed by its official code",
-                         "put it in divisions.csv (`graphsvc import-divisions` writes it)")
+                self.err(
+                    row,
+                    "kind",
+                    f"a {e.kind} is keyed by its official code",
+                    "put it in divisions.csv (`graphsvc import-divisions` writes it)",
+                )
                 continue
             if e.subtype and e.subtype not in spec.subtypes:
-                self.err(row, "subtype", f"unknown {e.kind} subtype '{e.subtype}'",
-                         f"use one of: {', '.join(spec.subtypes) or '(none declared)'}")
+                self.err(
+                    row,
+                    "subtype",
+                    f"unknown {e.kind} subtype '{e.subtype}'",
+                    f"use one of: {', '.join(spec.subtypes) or '(none declared)'}",
+                )
             if e.level:
                 self.check_enum(row, "level", "level", [e.level])
             if e.form:
@@ -160,13 +211,25 @@ class _Builder:
             if e.township:
                 township = self.resolve(row, "township", e.township)
                 if township is not None and self.g.nodes[township]["kind"] != "township":
-                    self.err(row, "township", f"'{e.township}' is a {self.g.nodes[township]['kind']}, "
-                             "not a township", "give the township's code or name")
+                    self.err(
+                        row,
+                        "township",
+                        f"'{e.township}' is a {self.g.nodes[township]['kind']}, not a township",
+                        "give the township's code or name",
+                    )
                     township = None
-            attrs = {"kind": e.kind, "subtype": e.subtype, "name": e.name, "township": township,
-                     "level": e.level, "form": ";".join(e.forms) or None, "model": e.model,
-                     "tags": ";".join(split_list(e.tags)) or None, "source": e.source,
-                     "note": e.note}
+            attrs = {
+                "kind": e.kind,
+                "subtype": e.subtype,
+                "name": e.name,
+                "township": township,
+                "level": e.level,
+                "form": ";".join(e.forms) or None,
+                "model": e.model,
+                "tags": ";".join(split_list(e.tags)) or None,
+                "source": e.source,
+                "note": e.note,
+            }
             self.add_node(e.id, attrs)
 
     def add_node(self, node_id: str, attrs: dict[str, Any]) -> None:
@@ -194,8 +257,15 @@ class _Builder:
         self.edge_no += 1
         spec = self.schema.relations[relation]
         clean = {k: val for k, val in attrs.items() if val is not None}
-        self.g.add_edge(u, v, key=f"e{self.edge_no}", relation=relation, label=spec.zh,
-                        directed=spec.directed, **clean)
+        self.g.add_edge(
+            u,
+            v,
+            key=f"e{self.edge_no}",
+            relation=relation,
+            label=spec.zh,
+            directed=spec.directed,
+            **clean,
+        )
 
     def relations(self) -> None:
         for row in self.seed.relations:
@@ -205,25 +275,48 @@ class _Builder:
             u = self.resolve(row, "from", r.from_)
             v = self.resolve(row, "to", r.to)
             if spec is None:
-                self.err(row, "relation", f"unknown relation '{r.relation}'",
-                         f"use one of: {', '.join(self.schema.relations)} or declare it in schema.yaml")
+                self.err(
+                    row,
+                    "relation",
+                    f"unknown relation '{r.relation}'",
+                    f"use one of: {', '.join(self.schema.relations)} or declare it in schema.yaml",
+                )
                 continue
             if r.role is not None and r.role not in spec.roles:
-                self.err(row, "role", f"unknown role '{r.role}' for {r.relation}",
-                         f"use one of: {', '.join(spec.roles)}" if spec.roles
-                         else f"{r.relation} takes no role: leave it empty")
+                self.err(
+                    row,
+                    "role",
+                    f"unknown role '{r.role}' for {r.relation}",
+                    f"use one of: {', '.join(spec.roles)}"
+                    if spec.roles
+                    else f"{r.relation} takes no role: leave it empty",
+                )
             if u is None or v is None:
                 continue
             ku, kv = self.g.nodes[u]["kind"], self.g.nodes[v]["kind"]
             if ku not in spec.from_ or kv not in spec.to:
-                self.err(row, "relation", f"{r.relation} cannot go from a {ku} ({u}) to a {kv} ({v})",
-                         f"{r.relation} goes from {'/'.join(spec.from_)} to {'/'.join(spec.to)}")
+                self.err(
+                    row,
+                    "relation",
+                    f"{r.relation} cannot go from a {ku} ({u}) to a {kv} ({v})",
+                    f"{r.relation} goes from {'/'.join(spec.from_)} to {'/'.join(spec.to)}",
+                )
                 continue
             if u == v:
                 self.err(row, "to", f"relation from '{u}' to itself", "correct from or to")
                 continue
-            self.add_edge(u, v, r.relation, {"role": r.role, "since": r.since, "until": r.until,
-                                              "source": r.source, "note": r.note})
+            self.add_edge(
+                u,
+                v,
+                r.relation,
+                {
+                    "role": r.role,
+                    "since": r.since,
+                    "until": r.until,
+                    "source": r.source,
+                    "note": r.note,
+                },
+            )
 
     # -- facts -----------------------------------------------------------------------------
     def facts(self) -> dict[str, list[Fact]]:
@@ -236,11 +329,19 @@ class _Builder:
                 self.check_enum(row, "model", "model", [f.model])
             if f.fact in ("indicator", "declared_count") and f.value is None:
                 self.err(row, "value", f"a {f.fact} needs a number", "write the figure, e.g. 161.4")
-            if f.fact == "declared_count" and f.value is not None and not float(f.value).is_integer():
+            if (
+                f.fact == "declared_count"
+                and f.value is not None
+                and not float(f.value).is_integer()
+            ):
                 self.err(row, "value", "a declared count is a whole number", "write e.g. 5")
             if f.fact in ("indicator", "honour", "designation") and f.year is None:
-                self.err(row, "year", f"a {f.fact} needs the year it holds for",
-                         "write the year the source gives")
+                self.err(
+                    row,
+                    "year",
+                    f"a {f.fact} needs the year it holds for",
+                    "write the year the source gives",
+                )
             target = self.resolve(row, "entity", f.entity)
             if target is not None:
                 out[target].append(f.model_copy(update={"entity": target}))
@@ -254,21 +355,38 @@ class _Builder:
             spec = self.schema.counts.get(f.key)
             if f.fact != "declared_count" or spec is None:
                 continue
-            edges = (self.g.in_edges(node, data=True) if spec.direction == "in"
-                     else self.g.out_edges(node, data=True))
+            edges = (
+                self.g.in_edges(node, data=True)
+                if spec.direction == "in"
+                else self.g.out_edges(node, data=True)
+            )
             recorded = sum(
-                1 for u, v, d in edges
+                1
+                for u, v, d in edges
                 if d["relation"] == spec.relation
                 and self.g.nodes[u if spec.direction == "in" else v]["kind"] == spec.kind
             )
             declared = int(f.value or 0)
-            rows.append({"entity": node, "name": self.g.nodes[node]["name"], "count": f.key,
-                         "declared": declared, "recorded": recorded, "source": f.source})
+            rows.append(
+                {
+                    "entity": node,
+                    "name": self.g.nodes[node]["name"],
+                    "count": f.key,
+                    "declared": declared,
+                    "recorded": recorded,
+                    "source": f.source,
+                }
+            )
             if recorded < declared:
-                self.warnings.append(Problem(
-                    row.file, row.line,
-                    f"{node} {self.g.nodes[node]['name']}: {f.key} declared {declared}, "
-                    f"recorded {recorded}", "the source does not name the others"))
+                self.warnings.append(
+                    Problem(
+                        row.file,
+                        row.line,
+                        f"{node} {self.g.nodes[node]['name']}: {f.key} declared {declared}, "
+                        f"recorded {recorded}",
+                        "the source does not name the others",
+                    )
+                )
         return rows
 
 
@@ -279,7 +397,9 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
     ids = Counter(r.record.id for r in seed.sources)
     for row in seed.sources:
         if ids[row.record.id] > 1:
-            b.err(row, "id", f"duplicate source id '{row.record.id}'", "give each source its own id")
+            b.err(
+                row, "id", f"duplicate source id '{row.record.id}'", "give each source its own id"
+            )
     b.divisions()
     b.entities()
     b.aliases()

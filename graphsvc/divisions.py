@@ -68,20 +68,44 @@ def county_divisions(register_dir: Path, county: str) -> list[Division]:
     out: list[Division] = []
     for row in _read(register_dir / "areas.csv"):
         if row["code"] == county:
-            out.append(Division(code=county, kind="district", subtype=row["name"][-1:],
-                                name=row["name"], register_name=row["name"], source="S2"))
+            out.append(
+                Division(
+                    code=county,
+                    kind="district",
+                    subtype=row["name"][-1:],
+                    name=row["name"],
+                    register_name=row["name"],
+                    source="S2",
+                )
+            )
     if not out:
         raise GraphsvcError(f"county {county} is not in {register_dir / 'areas.csv'}")
     for row in _read(register_dir / "streets.csv"):
         if row["code"].startswith(county):
-            out.append(Division(code=row["code"], kind="township", subtype=township_subtype(row["name"]),
-                                name=row["name"], register_name=row["name"], parent=county,
-                                source="S2"))
+            out.append(
+                Division(
+                    code=row["code"],
+                    kind="township",
+                    subtype=township_subtype(row["name"]),
+                    name=row["name"],
+                    register_name=row["name"],
+                    parent=county,
+                    source="S2",
+                )
+            )
     for row in _read(register_dir / "villages.csv"):
         if row["code"].startswith(county):
-            out.append(Division(code=row["code"], kind="village", subtype=village_subtype(row["code"]),
-                                name=short_name(row["name"]), register_name=row["name"],
-                                parent=row["code"][:9], source="S2"))
+            out.append(
+                Division(
+                    code=row["code"],
+                    kind="village",
+                    subtype=village_subtype(row["code"]),
+                    name=short_name(row["name"]),
+                    register_name=row["name"],
+                    parent=row["code"][:9],
+                    source="S2",
+                )
+            )
     return out
 
 

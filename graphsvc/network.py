@@ -59,8 +59,10 @@ class LoadReport:
             lines.append("completeness  (declared vs recorded)")
             for c in self.completeness:
                 mark = "ok" if c["recorded"] >= c["declared"] else "incomplete"
-                lines.append(f"  {c['name']} ({c['entity']}): {c['count']} declared "
-                             f"{c['declared']}, recorded {c['recorded']}  [{mark}, {c['source']}]")
+                lines.append(
+                    f"  {c['name']} ({c['entity']}): {c['count']} declared "
+                    f"{c['declared']}, recorded {c['recorded']}  [{mark}, {c['source']}]"
+                )
         lines.append(f"warnings      {len(self.warnings)}")
         lines += [f"  {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -80,9 +82,17 @@ class Network:
     ('village', '房山区')
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, schema: Schema, rules: Rules,
-                 sources: dict[str, Source], facts: dict[str, list[Fact]], index: NameIndex,
-                 report: LoadReport, seed_dir: Path) -> None:
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        schema: Schema,
+        rules: Rules,
+        sources: dict[str, Source],
+        facts: dict[str, list[Fact]],
+        index: NameIndex,
+        report: LoadReport,
+        seed_dir: Path,
+    ) -> None:
         self.graph = graph
         self.schema = schema
         self.rules = rules
@@ -100,8 +110,10 @@ class Network:
         return self.report.data_version
 
     def __repr__(self) -> str:
-        return (f"<Network {self.seed_dir.name}: {self.graph.number_of_nodes()} nodes, "
-                f"{self.graph.number_of_edges()} edges, version {self.data_version}>")
+        return (
+            f"<Network {self.seed_dir.name}: {self.graph.number_of_nodes()} nodes, "
+            f"{self.graph.number_of_edges()} edges, version {self.data_version}>"
+        )
 
     def __contains__(self, ref: object) -> bool:
         return isinstance(ref, str) and ref in self.graph
@@ -120,7 +132,7 @@ class Network:
         return self.index.resolve(ref)
 
     def entity(self, ref: str, township: str | None = None) -> dict[str, Any]:
-        """The attributes of one entity, with its `id`; raises `UnknownEntity` or `AmbiguousName`."""
+        """One entity's attributes and `id`; raises `UnknownEntity` or `AmbiguousName`."""
         node = self.resolve(ref, township)
         return {"id": node, **self.graph.nodes[node]}
 
@@ -142,15 +154,21 @@ class Network:
     def status_years(self) -> list[int]:
         """Every year of a fact the status rules look at, ascending."""
         keys = self.rules.keys()
-        return sorted({f.year for fs in self.facts.values() for f in fs
-                       if f.year is not None and f.key in keys})
+        return sorted(
+            {
+                f.year
+                for fs in self.facts.values()
+                for f in fs
+                if f.year is not None and f.key in keys
+            }
+        )
 
     def default_year(self) -> int:
         """The latest year with data (the default year of status queries)."""
         return self.years[-1] if self.years else time.gmtime().tm_year
 
     def statuses(self, year: int | None = None) -> dict[str, Status]:
-        """The known (weak or strong) statuses of every entity for a year, computed once per year."""
+        """Every known (weak or strong) status for a year, computed once per year."""
         y = self.default_year() if year is None else year
         cached = self._status_cache.get(y)
         if cached is None:
@@ -173,7 +191,6 @@ class Network:
         node = self.resolve(ref)
         y = self.default_year() if year is None else year
         return self.statuses(y).get(node) or Status(node, y, "unknown")
-
 
     # -- exports ---------------------------------------------------------------------------
     def export(self, fmt: str, dest: Any, **filters: Any) -> Any:

@@ -44,7 +44,7 @@ class Source(Record):
 
 
 class Division(Record):
-    """An official statistical division: district, township- or village-level unit (divisions.csv)."""
+    """An official division: district, township- or village-level unit (divisions.csv)."""
 
     code: Annotated[str, Field(pattern=CODE_RE.pattern)]
     kind: Text
@@ -117,7 +117,7 @@ class Relation(Record):
 
 
 class Fact(Record):
-    """A dated fact with its source: indicator, honour, designation or declared count (facts.csv)."""
+    """A dated, sourced fact: indicator, honour, designation or declared count (facts.csv)."""
 
     entity: Text
     fact: Text

@@ -109,13 +109,19 @@ def parse_schema(text: str, file: str) -> tuple[Schema | None, list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        return None, [Problem(file, line, f"not valid YAML: {_yaml_reason(exc)}", "fix the YAML syntax")]
+        return None, [
+            Problem(file, line, f"not valid YAML: {_yaml_reason(exc)}", "fix the YAML syntax")
+        ]
     try:
         return Schema.model_validate(data), []
     except ValidationError as exc:
         return None, [
-            Problem(file, 0, ": ".join(x for x in (".".join(str(p) for p in e["loc"]), e["msg"]) if x),
-                    "see graphsvc/schema.yaml for the format")
+            Problem(
+                file,
+                0,
+                ": ".join(x for x in (".".join(str(p) for p in e["loc"]), e["msg"]) if x),
+                "see graphsvc/schema.yaml for the format",
+            )
             for e in exc.errors()
         ]
 

@@ -70,8 +70,9 @@ def _pydantic_problems(exc: ValidationError, file: str, line: int) -> list[Probl
     return out
 
 
-def read_table(path: Path, model: type[R], shown: str,
-               broken: set[str] | None = None) -> tuple[list[Row[R]], list[Problem]]:
+def read_table(
+    path: Path, model: type[R], shown: str, broken: set[str] | None = None
+) -> tuple[list[Row[R]], list[Problem]]:
     """Read one CSV table: validate each row into `model`; report every bad row.
 
     The id (or code) cell of each row that fails goes into `broken`, so that references to it
@@ -83,15 +84,27 @@ def read_table(path: Path, model: type[R], shown: str,
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return [], [Problem(shown, line, "is not UTF-8 text",
-                            "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)")]
+        return [], [
+            Problem(
+                shown,
+                line,
+                "is not UTF-8 text",
+                "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
+            )
+        ]
     reader = csv.reader(text.splitlines(keepends=True))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return [], [Problem(shown, 1, "is empty", f"start it with the header row: {','.join(columns(model))}")]
+        return [], [
+            Problem(
+                shown, 1, "is empty", f"start it with the header row: {','.join(columns(model))}"
+            )
+        ]
     expected = columns(model)
-    required = [c for c, f in zip(expected, model.model_fields.values(), strict=True) if f.is_required()]
+    required = [
+        c for c, f in zip(expected, model.model_fields.values(), strict=True) if f.is_required()
+    ]
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in expected]
     if missing or unknown:
@@ -100,8 +113,14 @@ def read_table(path: Path, model: type[R], shown: str,
             parts.append(f"missing column(s) {', '.join(missing)}")
         if unknown:
             parts.append(f"unknown column(s) {', '.join(unknown)}")
-        return [], [Problem(shown, 1, "header has " + " and ".join(parts),
-                            f"the columns are: {','.join(expected)}")]
+        return [], [
+            Problem(
+                shown,
+                1,
+                "header has " + " and ".join(parts),
+                f"the columns are: {','.join(expected)}",
+            )
+        ]
     start = 2
     for cells in reader:
         line = start
@@ -109,8 +128,14 @@ def read_table(path: Path, model: type[R], shown: str,
         if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
             continue
         if len(cells) > len(header):
-            problems.append(Problem(shown, line, f"has {len(cells)} cells but the header has {len(header)}",
-                                    "quote cells that contain commas"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"has {len(cells)} cells but the header has {len(header)}",
+                    "quote cells that contain commas",
+                )
+            )
             continue
         data = {h: c for h, c in zip(header, cells, strict=False)}
         try:
@@ -130,13 +155,26 @@ def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return Rules(), [Problem(shown, mark.line + 1 if mark else 0, f"not valid YAML: {_yaml_reason(exc)}",
-                                 "fix the YAML syntax")]
+        return Rules(), [
+            Problem(
+                shown,
+                mark.line + 1 if mark else 0,
+                f"not valid YAML: {_yaml_reason(exc)}",
+                "fix the YAML syntax",
+            )
+        ]
     try:
         return Rules.model_validate(data), []
     except ValidationError as exc:
-        return Rules(), [Problem(shown, 0, f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-                                 "see docs/seed-format.md, rules.yaml") for e in exc.errors()]
+        return Rules(), [
+            Problem(
+                shown,
+                0,
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
+                "see docs/seed-format.md, rules.yaml",
+            )
+            for e in exc.errors()
+        ]
 
 
 def read_seed(root: Path) -> SeedFiles:
@@ -147,7 +185,9 @@ def read_seed(root: Path) -> SeedFiles:
         raise FileNotFoundError(f"seed directory not found: {root}")
     schema_path = root / SCHEMA_FILE
     if schema_path.exists():
-        schema, sp = parse_schema(schema_path.read_text(encoding="utf-8"), _display(root, SCHEMA_FILE))
+        schema, sp = parse_schema(
+            schema_path.read_text(encoding="utf-8"), _display(root, SCHEMA_FILE)
+        )
     else:
         schema, sp = parse_schema(default_schema_text(), "graphsvc/" + SCHEMA_FILE)
     problems += sp
@@ -168,9 +208,15 @@ def read_seed(root: Path) -> SeedFiles:
             if name == "sources.csv":
                 seed.has_sources = False
             if name in REQUIRED:
-                problems.append(Problem(shown, 0, "is missing",
-                                        f"every seed needs {' and '.join(REQUIRED)}; "
-                                        "`graphsvc import-divisions` writes both"))
+                problems.append(
+                    Problem(
+                        shown,
+                        0,
+                        "is missing",
+                        f"every seed needs {' and '.join(REQUIRED)}; "
+                        "`graphsvc import-divisions` writes both",
+                    )
+                )
             continue
         rows, tp = read_table(path, model, shown, seed.broken_ids)
         problems += tp

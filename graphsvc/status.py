@@ -102,14 +102,26 @@ class Status:
         }
 
 
-def _evidence(side: StatusName, rules: list[Rule], facts: Iterable[Fact], year: int) -> list[Evidence]:
+def _evidence(
+    side: StatusName, rules: list[Rule], facts: Iterable[Fact], year: int
+) -> list[Evidence]:
     out = []
     for fact in facts:
         for rule in rules:
             if rule.matches(fact, year):
                 out.append(
-                    Evidence(side, rule.id, rule.description, fact.fact, fact.key, fact.value,
-                             fact.unit, fact.year, fact.source, fact.note)
+                    Evidence(
+                        side,
+                        rule.id,
+                        rule.description,
+                        fact.fact,
+                        fact.key,
+                        fact.value,
+                        fact.unit,
+                        fact.year,
+                        fact.source,
+                        fact.note,
+                    )
                 )
     return out
 

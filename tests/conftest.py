@@ -29,8 +29,11 @@ def fangshan() -> graphsvc.Network:
 def tiny_copy(tmp_path: Path) -> Callable[..., Path]:
     """A writable copy of the tiny seed; call it with edits {file: (old, new)} to break it."""
 
-    def make(edits: dict[str, tuple[str, str]] | None = None, append: dict[str, str] | None = None,
-             remove: tuple[str, ...] = ()) -> Path:
+    def make(
+        edits: dict[str, tuple[str, str]] | None = None,
+        append: dict[str, str] | None = None,
+        remove: tuple[str, ...] = (),
+    ) -> Path:
         dst = tmp_path / "seed"
         if dst.exists():
             shutil.rmtree(dst)

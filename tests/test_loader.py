@@ -23,9 +23,15 @@ def test_node_ids_are_codes_and_attributes_are_scalars(tiny: graphsvc.Network) -
     g = tiny.graph
     assert g.nodes["990101"]["kind"] == "district"
     assert g.nodes["990101101201"] == {
-        "kind": "village", "subtype": "村委会", "name": "甲村", "register_name": "甲村委会",
-        "township": "990101101", "code": "990101101201", "source": "T1",
-        "pinyin": "jiacun", "initials": "jc",
+        "kind": "village",
+        "subtype": "村委会",
+        "name": "甲村",
+        "register_name": "甲村委会",
+        "township": "990101101",
+        "code": "990101101201",
+        "source": "T1",
+        "pinyin": "jiacun",
+        "initials": "jc",
     }
     for _, data in g.nodes(data=True):
         assert all(isinstance(v, (str, int, float, bool)) for v in data.values())
@@ -47,8 +53,14 @@ def test_cannot_mutate_graph(tiny: graphsvc.Network) -> None:
 def test_edge_attributes(tiny: graphsvc.Network) -> None:
     edges = tiny.graph.get_edge_data("990101101201", "org.west-joint")
     (data,) = edges.values()
-    assert data == {"relation": "member_of", "label": "成员", "directed": True, "role": "lead",
-                    "since": "2021", "source": "T2"}
+    assert data == {
+        "relation": "member_of",
+        "label": "成员",
+        "directed": True,
+        "role": "lead",
+        "since": "2021",
+        "source": "T2",
+    }
 
 
 def test_resolve_by_code_id_name_alias_and_township(tiny: graphsvc.Network) -> None:
@@ -64,8 +76,10 @@ def test_resolve_by_code_id_name_alias_and_township(tiny: graphsvc.Network) -> N
 def test_ambiguous_name_lists_every_candidate(tiny: graphsvc.Network) -> None:
     with pytest.raises(AmbiguousName) as info:
         tiny.resolve("甲村")
-    assert info.value.candidates == [("990101101201", "甲村", "西镇"),
-                                     ("990101201201", "甲村", "南乡")]
+    assert info.value.candidates == [
+        ("990101101201", "甲村", "西镇"),
+        ("990101201201", "甲村", "南乡"),
+    ]
 
 
 def test_unknown_suggests(tiny: graphsvc.Network) -> None:
@@ -89,20 +103,28 @@ def test_status_with_evidence(tiny: graphsvc.Network) -> None:
 
 def test_default_year_is_latest_with_data(tiny: graphsvc.Network) -> None:
     assert tiny.default_year() == 2022
-    assert set(tiny.statuses()) == {"990101101201", "990101101202", "990101101203",
-                                    "990101201202"}
+    assert set(tiny.statuses()) == {"990101101201", "990101101202", "990101101203", "990101201202"}
 
 
 def test_report(tiny: graphsvc.Network) -> None:
     r = tiny.report
     assert r.nodes == 19 and r.edges == 20
     assert len(r.data_version) == 16
-    assert r.completeness == [{"entity": "org.west-joint", "name": "西镇联合党委",
-                               "count": "members.village", "declared": 3, "recorded": 2,
-                               "source": "T2"}]
+    assert r.completeness == [
+        {
+            "entity": "org.west-joint",
+            "name": "西镇联合党委",
+            "count": "members.village",
+            "declared": 3,
+            "recorded": 2,
+            "source": "T2",
+        }
+    ]
     (w,) = r.warnings
-    assert str(w).endswith("facts.csv:7: org.west-joint 西镇联合党委: members.village declared 3, "
-                           "recorded 2 — the source does not name the others")
+    assert str(w).endswith(
+        "facts.csv:7: org.west-joint 西镇联合党委: members.village declared 3, "
+        "recorded 2 — the source does not name the others"
+    )
     assert "completeness" in r.text()
 
 
@@ -114,8 +136,11 @@ def test_data_version_changes_with_content(tiny_copy) -> None:  # type: ignore[n
 
 
 def test_optional_tables_may_be_absent(tiny_copy) -> None:  # type: ignore[no-untyped-def]
-    net = graphsvc.load(tiny_copy(remove=("entities.csv", "relations.csv", "facts.csv",
-                                          "aliases.csv", "rules.yaml")))
+    net = graphsvc.load(
+        tiny_copy(
+            remove=("entities.csv", "relations.csv", "facts.csv", "aliases.csv", "rules.yaml")
+        )
+    )
     assert net.graph.number_of_nodes() == 11
     assert net.statuses(2022) == {}
 
