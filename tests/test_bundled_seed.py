@@ -189,8 +189,10 @@ def test_yingshuigou_three_recorded_of_five_declared(net):
     row = completeness(net, org, "members.village")
     assert (row["declared"], row["recorded"]) == (5, 3)
     assert net.graph.nodes[org]["level"] == "党总支"
-    (income,) = facts(net, org, "collective_income")
+    (income,) = facts(net, org, "combined_collective_income")
     assert (income.value, income.unit, income.year, income.source) == (1614000, "yuan", 2022, "S1")
+    # a sum over five villages is not one village's income: no status from it
+    assert net.status(org, 2022).status == "unknown"
 
 
 def test_village_enterprise_orgs_and_their_members(net):
