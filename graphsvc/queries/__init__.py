@@ -1,0 +1,109 @@
+"""The analyst's questions: pure functions of a :class:`graphsvc.Network` returning pydantic models.
+
+>>> import graphsvc
+>>> from graphsvc.queries import search
+>>> search(graphsvc.load(), "hsd").data[0].entity.name
+'黄山店村'
+"""
+
+from __future__ import annotations
+
+from .common import EntityRef, EvidenceItem, PathEdge, PathOut, StatusOut
+from .coverage import (
+    CoverageResult,
+    CoverageRow,
+    ModelCoverage,
+    Outcome,
+    OutcomesResult,
+    OutcomeTotal,
+    coverage,
+    outcomes,
+)
+from .linked import Gap, GapsResult, GapSummary, WeakLink, WeakLinkedResult, gaps, weak_linked
+from .metrics import (
+    CommunitiesResult,
+    Community,
+    MetricRow,
+    MetricsResult,
+    OfficialMatch,
+    communities,
+    metrics,
+)
+from .paths import (
+    CommonNeighbor,
+    CommonNeighborsResult,
+    Neighbor,
+    NeighborsResult,
+    PathsResult,
+    common_neighbors,
+    neighbors,
+    paths,
+)
+from .recommend import PRINCIPLES, Candidate, PrincipleScore, RecommendResult, recommend
+from .search import Match, SearchResult, search
+from .structure import (
+    GroupMetrics,
+    GroupMetricsResult,
+    Member,
+    MembersResult,
+    TreeNode,
+    TreeResult,
+    group_metrics,
+    members,
+    tree,
+)
+
+__all__ = [
+    "PRINCIPLES",
+    "Candidate",
+    "CommonNeighbor",
+    "CommonNeighborsResult",
+    "CommunitiesResult",
+    "Community",
+    "CoverageResult",
+    "CoverageRow",
+    "EntityRef",
+    "EvidenceItem",
+    "Gap",
+    "GapSummary",
+    "GapsResult",
+    "GroupMetrics",
+    "GroupMetricsResult",
+    "Match",
+    "Member",
+    "MembersResult",
+    "MetricRow",
+    "MetricsResult",
+    "ModelCoverage",
+    "Neighbor",
+    "NeighborsResult",
+    "OfficialMatch",
+    "Outcome",
+    "OutcomeTotal",
+    "OutcomesResult",
+    "PathEdge",
+    "PathOut",
+    "PathsResult",
+    "PrincipleScore",
+    "RecommendResult",
+    "SearchResult",
+    "StatusOut",
+    "TreeNode",
+    "TreeResult",
+    "WeakLink",
+    "WeakLinkedResult",
+    "common_neighbors",
+    "communities",
+    "coverage",
+    "gaps",
+    "group_metrics",
+    "members",
+    "metrics",
+    "neighbors",
+    "outcomes",
+    "paths",
+    "recommend",
+    "search",
+    "tree",
+    "weak_linked",
+]

@@ -1,0 +1,235 @@
+"""Shared result models and per-network indexes of the query layer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from pydantic import BaseModel
+
+from ..errors import InvalidQuery
+from ..network import Network
+from ..status import Status
+
+
+class EntityRef(BaseModel):
+    """An entity as results name it: id, name, kind and township."""
+
+    id: str
+    name: str
+    kind: str
+    township: str | None = None
+    township_name: str | None = None
+
+
+class EvidenceItem(BaseModel):
+    """One piece of evidence for a status: the rule, the fact and its source."""
+
+    side: str
+    rule: str
+    rule_description: str
+    fact: str
+    key: str
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    source: str
+    note: str | None = None
+
+
+class StatusOut(BaseModel):
+    """The weak / strong / unknown status of an entity for a year, with its evidence."""
+
+    status: str
+    year: int
+    evidence: list[EvidenceItem] = []
+
+
+class PathEdge(BaseModel):
+    """One edge as walked: stored ends, relation, label, role and whether walked forwards."""
+
+    key: str
+    source: str
+    target: str
+    relation: str
+    label: str
+    role: str | None = None
+    forward: bool = True
+    since: str | None = None
+    until: str | None = None
+    cite: str | None = None
+
+
+class PathOut(BaseModel):
+    """A path: its nodes, edges, length and a readable string."""
+
+    nodes: list[EntityRef]
+    edges: list[PathEdge]
+    length: int
+    text: str
+
+
+def ref(net: Network, node: str) -> EntityRef:
+    """The EntityRef of a node id."""
+    attrs = net.graph.nodes[node]
+    town = attrs.get("township")
+    return EntityRef(id=node, name=str(attrs["name"]), kind=str(attrs["kind"]), township=town,
+                     township_name=net.name(town) if town and town in net.graph else None)
+
+
+def status_out(st: Status) -> StatusOut:
+    """The result form of a Status."""
+    return StatusOut(status=st.status, year=st.year,
+                     evidence=[EvidenceItem(**e.as_dict()) for e in st.evidence])  # type: ignore[arg-type]
+
+
+def status_of(net: Network, node: str, year: int) -> Status:
+    """The status of a node id for a year (unknown when no rule applies)."""
+    return net.statuses(year).get(node) or Status(node, year, "unknown")
+
+
+def edge_out(u: str, v: str, key: str, d: dict[str, Any], forward: bool = True) -> PathEdge:
+    """The result form of a stored edge u -> v."""
+    return PathEdge(key=key, source=u, target=v, relation=d["relation"], label=d["label"],
+                    role=d.get("role"), forward=forward, since=d.get("since"),
+                    until=d.get("until"), cite=d.get("source"))
+
+
+def edge_text(net: Network, e: PathEdge) -> str:
+    """An edge as a path step: `—成员→` walked forwards, `←成员—` backwards."""
+    label = e.label
+    if e.role and e.role != "member":
+        label += f"({net.schema.label('role', e.role)})"
+    if not net.graph.edges[e.source, e.target, e.key].get("directed", True):
+        return f" —{label}— "
+    return f" —{label}→ " if e.forward else f" ←{label}— "
+
+
+def path_out(net: Network, nodes: list[str], edges: list[PathEdge]) -> PathOut:
+    """A PathOut with its readable text."""
+    text = net.name(nodes[0]) + "".join(
+        edge_text(net, e) + net.name(n) for e, n in zip(edges, nodes[1:], strict=True))
+    return PathOut(nodes=[ref(net, n) for n in nodes], edges=edges, length=len(edges), text=text)
+
+
+def check_year(net: Network, year: int | None) -> int:
+    """The year to use: the given one, or the latest with data."""
+    if year is None:
+        return net.default_year()
+    if not isinstance(year, int) or not 1900 <= year <= 2100:
+        raise InvalidQuery(f"year must be a year between 1900 and 2100, not {year!r}")
+    return year
+
+
+def check_models(net: Network, models: Iterable[str] | None) -> list[str]:
+    """The model names asked for (all when None), checked against the schema."""
+    valid = list(net.schema.enums.get("model", []))
+    if models is None:
+        return valid
+    chosen = [m.strip() for m in models if m.strip()]
+    bad = [m for m in chosen if m not in valid]
+    if bad:
+        raise InvalidQuery(f"unknown model {', '.join(repr(b) for b in bad)}; "
+                           f"valid models: {', '.join(valid)}")
+    return [m for m in valid if m in chosen]
+
+
+def check_relations(net: Network, relations: Iterable[str] | None) -> list[str] | None:
+    """The relation names asked for (None: all), checked against the schema."""
+    if relations is None:
+        return None
+    chosen = [r.strip() for r in relations if r.strip()]
+    bad = [r for r in chosen if r not in net.schema.relations]
+    if bad:
+        raise InvalidQuery(f"unknown relation {', '.join(repr(b) for b in bad)}; "
+                           f"valid relations: {', '.join(net.schema.relations)}")
+    return chosen
+
+
+def resolve_township(net: Network, township: str | None) -> str | None:
+    """The code of a township reference (code or name), or None."""
+    if township is None:
+        return None
+    node = net.resolve(township)
+    if net.graph.nodes[node]["kind"] != "township":
+        raise InvalidQuery(f"'{township}' is a {net.graph.nodes[node]['kind']}, not a township; "
+                           "give a township code or name such as 周口店地区")
+    return node
+
+
+@dataclass
+class Indexes:
+    """Lookups built once per network: members of orgs, orgs of entities, villages by township."""
+
+    members: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # org -> [(m, key)]
+    orgs_of: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # m -> [(org, key)]
+    partners: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
+    villages: dict[str, list[str]] = field(default_factory=dict)  # township -> villages
+    townships: list[str] = field(default_factory=list)
+    joint_orgs: list[str] = field(default_factory=list)
+    declared: dict[str, dict[str, int]] = field(default_factory=dict)  # org -> key -> count
+
+
+_INDEXES: WeakKeyDictionary[Network, Indexes] = WeakKeyDictionary()
+
+
+def is_joint(attrs: dict[str, Any]) -> bool:
+    """Whether a node is a joint party organisation (a model other than grid, or form joint).
+
+    Party groups (党小组, the grid model) sit inside one village and are not joint bodies.
+    """
+    if attrs.get("kind") != "party_org" or attrs.get("level") == "党小组":
+        return False
+    if attrs.get("model") == "grid":
+        return False
+    forms = set(str(attrs.get("form") or "").split(";"))
+    return bool(attrs.get("model")) or "joint" in forms
+
+
+def indexes(net: Network) -> Indexes:
+    """The indexes of a network, built on first use and kept as long as the network lives."""
+    found = _INDEXES.get(net)
+    if found is not None:
+        return found
+    g = net.graph
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    orgs_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    partners: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    for u, v, k, rel in g.edges(keys=True, data="relation"):
+        if rel == "member_of":
+            members[v].append((u, k))
+            orgs_of[u].append((v, k))
+        elif rel == "partner_of":
+            partners[u].append((v, k, True))
+            partners[v].append((u, k, False))
+    villages: dict[str, list[str]] = defaultdict(list)
+    townships: list[str] = []
+    joint: list[str] = []
+    for node, attrs in g.nodes(data=True):
+        if attrs["kind"] == "village" and attrs.get("township"):
+            villages[attrs["township"]].append(node)
+        elif attrs["kind"] == "township":
+            townships.append(node)
+        elif is_joint(attrs):
+            joint.append(node)
+    declared: dict[str, dict[str, int]] = defaultdict(dict)
+    for node, facts in net.facts.items():
+        for f in sorted(facts, key=lambda f: f.year or 0):
+            if f.fact == "declared_count" and f.value is not None:
+                declared[node][f.key] = int(f.value)
+    built = Indexes(
+        members={k: sorted(v) for k, v in members.items()},
+        orgs_of={k: sorted(v) for k, v in orgs_of.items()},
+        partners={k: sorted(v) for k, v in partners.items()},
+        villages={k: sorted(v) for k, v in villages.items()},
+        townships=sorted(townships), joint_orgs=sorted(joint), declared=dict(declared))
+    _INDEXES[net] = built
+    return built
+
+
+def model_label(net: Network, model: str | None) -> str | None:
+    """The Chinese label of a model name."""
+    return net.schema.label("model", model) if model else None

@@ -1,0 +1,211 @@
+"""Coverage and completeness by township and by model; outcomes (indicators) by model."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from pydantic import BaseModel
+
+from ..network import Network
+from .common import (
+    EntityRef,
+    check_models,
+    check_year,
+    indexes,
+    is_joint,
+    model_label,
+    ref,
+    status_of,
+)
+
+
+class CoverageRow(BaseModel):
+    """Villages of a township (or the district) and how many are in joint organisations."""
+
+    township: EntityRef | None
+    villages: int
+    in_joint_org: int
+    by_model: dict[str, int]
+    weak: int
+    strong: int
+    unknown: int
+    declared_members: int
+    recorded_members: int
+
+
+class ModelCoverage(BaseModel):
+    """The joint organisations of one model: how many, whom they hold, and their statuses."""
+
+    model: str
+    label: str
+    orgs: int
+    villages: int
+    members_by_kind: dict[str, int]
+    weak: int
+    strong: int
+    unknown: int
+    declared_members: int
+    recorded_members: int
+
+
+class CoverageResult(BaseModel):
+    """Coverage of the district, of each township and of each model."""
+
+    year: int
+    district: CoverageRow
+    by_township: list[CoverageRow]
+    by_model: list[ModelCoverage]
+
+
+def _org_counts(net: Network, org: str) -> tuple[int, int]:
+    """Declared and recorded village members of an org (recorded stands in when none declared)."""
+    idx = indexes(net)
+    recorded = sum(1 for m, _ in idx.members.get(org, [])
+                   if net.graph.nodes[m]["kind"] == "village")
+    declared = idx.declared.get(org, {}).get("members.village", recorded)
+    return declared, recorded
+
+
+def coverage(net: Network, year: int | None = None) -> CoverageResult:
+    """Villages, joint-org membership and weak/strong/unknown counts by township and model."""
+    y = check_year(net, year)
+    idx = indexes(net)
+    g = net.graph
+    models = check_models(net, None)
+    rows: list[CoverageRow] = []
+    for t in idx.townships:
+        vills = idx.villages.get(t, [])
+        by_model: Counter[str] = Counter()
+        inside = 0
+        statuses: Counter[str] = Counter()
+        for v in vills:
+            orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])]
+            inside += bool(orgs)
+            for m in {g.nodes[o].get("model") for o in orgs}:
+                if m:
+                    by_model[m] += 1
+            statuses[status_of(net, v, y).status] += 1
+        declared = recorded = 0
+        for o in idx.joint_orgs:
+            if g.nodes[o].get("township") == t:
+                d, r = _org_counts(net, o)
+                declared, recorded = declared + d, recorded + r
+        rows.append(CoverageRow(
+            township=ref(net, t), villages=len(vills), in_joint_org=inside,
+            by_model={m: by_model[m] for m in models}, weak=statuses["weak"],
+            strong=statuses["strong"], unknown=statuses["unknown"],
+            declared_members=declared, recorded_members=recorded))
+    district = CoverageRow(
+        township=None, villages=sum(r.villages for r in rows),
+        in_joint_org=sum(r.in_joint_org for r in rows),
+        by_model={m: sum(r.by_model[m] for r in rows) for m in models},
+        weak=sum(r.weak for r in rows), strong=sum(r.strong for r in rows),
+        unknown=sum(r.unknown for r in rows),
+        declared_members=sum(_org_counts(net, o)[0] for o in idx.joint_orgs),
+        recorded_members=sum(_org_counts(net, o)[1] for o in idx.joint_orgs))
+    return CoverageResult(year=y, district=district, by_township=rows,
+                          by_model=[_model_row(net, m, y) for m in models])
+
+
+def _model_row(net: Network, model: str, year: int) -> ModelCoverage:
+    idx = indexes(net)
+    g = net.graph
+    orgs = [o for o, a in g.nodes(data=True) if a.get("kind") == "party_org"
+            and a.get("model") == model] if model == "grid" else [
+        o for o in idx.joint_orgs if g.nodes[o].get("model") == model]
+    kinds: Counter[str] = Counter()
+    members: set[str] = set()
+    for o in orgs:
+        for m, _ in idx.members.get(o, []):
+            if m not in members:
+                members.add(m)
+                kinds[g.nodes[m]["kind"]] += 1
+    st = Counter(status_of(net, m, year).status for m in members if g.nodes[m]["kind"] == "village")
+    counts = [_org_counts(net, o) for o in orgs]
+    return ModelCoverage(
+        model=model, label=model_label(net, model) or model, orgs=len(orgs),
+        villages=kinds["village"], members_by_kind=dict(sorted(kinds.items())),
+        weak=st["weak"], strong=st["strong"], unknown=st["unknown"],
+        declared_members=sum(c[0] for c in counts), recorded_members=sum(c[1] for c in counts))
+
+
+class Outcome(BaseModel):
+    """One indicator a source gives, attributed to a model."""
+
+    entity: EntityRef
+    model: str | None
+    model_label: str | None
+    key: str
+    value: float | None
+    unit: str | None
+    qualifier: str | None
+    year: int | None
+    source: str
+    note: str | None
+
+
+class OutcomeTotal(BaseModel):
+    """An indicator summed over the organisations of one model (per unit)."""
+
+    model: str | None
+    key: str
+    unit: str | None
+    total: float
+    n: int
+    years: list[int]
+    entities: list[str]
+    sources: list[str]
+
+
+class OutcomesResult(BaseModel):
+    """Indicators per model, organisation and year, with sources."""
+
+    year: int | None
+    model: str | None
+    data: list[Outcome]
+    count: int
+    by_model: list[OutcomeTotal]
+
+
+def _fact_model(net: Network, node: str, fact_model: str | None) -> str | None:
+    """The model an indicator belongs to: the fact's own, else its entity's (an org's)."""
+    if fact_model:
+        return fact_model
+    m = net.graph.nodes[node].get("model")
+    return str(m) if m else None
+
+
+def outcomes(net: Network, year: int | None = None, model: str | None = None) -> OutcomesResult:
+    """Indicators the sources give (income, jobs, issues solved...) per model, org and year."""
+    if year is not None:
+        check_year(net, year)
+    if model is not None:
+        check_models(net, [model])
+    data: list[Outcome] = []
+    for node in sorted(net.facts):
+        for f in net.facts[node]:
+            if f.fact != "indicator" or (year is not None and f.year != year):
+                continue
+            m = _fact_model(net, node, f.model)
+            if model is not None and m != model:
+                continue
+            data.append(Outcome(entity=ref(net, node), model=m, model_label=model_label(net, m),
+                                key=f.key, value=f.value, unit=f.unit, qualifier=f.qualifier,
+                                year=f.year, source=f.source, note=f.note))
+    order = {m: i for i, m in enumerate(net.schema.enums.get("model", []))}
+
+    def sort_key(o: Outcome) -> tuple[int, str, int, str]:
+        return (order.get(o.model or "", len(order)), o.key, o.year or 0, o.entity.id)
+
+    data.sort(key=sort_key)
+    groups: dict[tuple[str | None, str, str | None], list[Outcome]] = defaultdict(list)
+    for o in data:
+        groups[(o.model, o.key, o.unit)].append(o)
+    totals = [OutcomeTotal(
+        model=m, key=k, unit=u, total=sum(o.value or 0 for o in os), n=len(os),
+        years=sorted({o.year for o in os if o.year is not None}),
+        entities=sorted({o.entity.id for o in os}), sources=sorted({o.source for o in os}))
+        for (m, k, u), os in groups.items()]
+    return OutcomesResult(year=year, model=model, data=data, count=len(data), by_model=totals)
+
+

@@ -1,0 +1,286 @@
+"""Weak villages linked to strong entities, and the gaps in those links."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from ..errors import InvalidQuery
+from ..network import Network
+from .common import (
+    EntityRef,
+    PathEdge,
+    PathOut,
+    StatusOut,
+    check_models,
+    check_year,
+    edge_out,
+    indexes,
+    is_joint,
+    model_label,
+    path_out,
+    ref,
+    resolve_township,
+    status_of,
+    status_out,
+)
+
+MAX_HOPS = 4
+PARTNER_MODELS = {
+    frozenset({"village"}): "village_village",
+    frozenset({"village", "enterprise"}): "village_enterprise",
+    frozenset({"village", "university"}): "village_university",
+}
+
+
+class WeakLink(BaseModel):
+    """A weak entity, a strong one it is linked to, and how."""
+
+    weak: EntityRef
+    weak_status: StatusOut
+    strong: EntityRef
+    strong_status: StatusOut
+    via: list[EntityRef]
+    models: list[str]
+    model_labels: list[str]
+    hops: int
+    path: PathOut
+    sources: list[str]
+
+
+class WeakLinkedResult(BaseModel):
+    """Every weak entity with the strong entities it is linked to."""
+
+    year: int
+    models: list[str]
+    max_hops: int
+    township: str | None
+    weak_total: int
+    data: list[WeakLink]
+    count: int
+
+
+@dataclass(frozen=True)
+class _Trail:
+    nodes: tuple[str, ...]
+    edges: tuple[PathEdge, ...]
+    via: tuple[str, ...]
+    models: tuple[str, ...]
+
+
+def _steps(net: Network, node: str, models: set[str]) -> list[tuple[str, _Trail]]:
+    """One link from `node`: through a joint org it shares, or a direct partnership."""
+    idx = indexes(net)
+    g = net.graph
+    out: list[tuple[str, _Trail]] = []
+    for org, k1 in idx.orgs_of.get(node, []):
+        attrs = g.nodes[org]
+        model = attrs.get("model")
+        if not is_joint(attrs) or (model is not None and model not in models):
+            continue
+        e1 = edge_out(node, org, k1, g.edges[node, org, k1], forward=True)
+        for other, k2 in idx.members.get(org, []):
+            if other == node:
+                continue
+            e2 = edge_out(other, org, k2, g.edges[other, org, k2], forward=False)
+            out.append((other, _Trail((org, other), (e1, e2), (org,),
+                                      (model,) if model else ())))
+    for other, k, fwd in idx.partners.get(node, []):
+        kinds = frozenset({g.nodes[node]["kind"], g.nodes[other]["kind"]})
+        pmodel = PARTNER_MODELS.get(kinds)
+        if pmodel is not None and pmodel not in models:
+            continue
+        u, v = (node, other) if fwd else (other, node)
+        e = edge_out(u, v, k, g.edges[u, v, k], forward=fwd)
+        out.append((other, _Trail((other,), (e,), (), (pmodel,) if pmodel else ())))
+    return out
+
+
+def links_of(net: Network, node: str, year: int, models: set[str],
+             max_hops: int) -> list[tuple[str, _Trail, int]]:
+    """Strong entities reachable from `node` in at most `max_hops` links: (strong, trail, hops)."""
+    statuses = net.statuses(year)
+    seen = {node}
+    start = _Trail((node,), (), (), ())
+    queue: deque[tuple[str, _Trail, int]] = deque([(node, start, 0)])
+    found: list[tuple[str, _Trail, int]] = []
+    while queue:
+        cur, trail, hops = queue.popleft()
+        if hops == max_hops:
+            continue
+        for other, step in _steps(net, cur, models):
+            if other in seen:
+                continue
+            seen.add(other)
+            nxt = _Trail(trail.nodes + step.nodes, trail.edges + step.edges,
+                         trail.via + step.via, trail.models + step.models)
+            st = statuses.get(other)
+            if st is not None and st.status == "strong":
+                found.append((other, nxt, hops + 1))
+            queue.append((other, nxt, hops + 1))
+    return sorted(found, key=lambda f: (f[2], f[0]))
+
+
+def check_hops(max_hops: int) -> int:
+    """A valid number of hops (1 to MAX_HOPS)."""
+    if not isinstance(max_hops, int) or not 1 <= max_hops <= MAX_HOPS:
+        raise InvalidQuery(f"max_hops must be a whole number from 1 to {MAX_HOPS}, "
+                           f"not {max_hops!r}")
+    return max_hops
+
+
+def weak_entities(net: Network, year: int, township: str | None) -> list[str]:
+    """Ids of every weak entity of a year (inside a township if given), ordered by id."""
+    g = net.graph
+    return sorted(n for n, st in net.statuses(year).items()
+                  if st.status == "weak" and n in g
+                  and (township is None or g.nodes[n].get("township") == township))
+
+
+def weak_linked(net: Network, year: int | None = None, models: list[str] | None = None,
+                max_hops: int = 1, township: str | None = None) -> WeakLinkedResult:
+    """Each weak entity with every strong entity it is linked to, the path and the evidence."""
+    y = check_year(net, year)
+    chosen = check_models(net, models)
+    hops = check_hops(max_hops)
+    town = resolve_township(net, township)
+    data: list[WeakLink] = []
+    weak = weak_entities(net, y, town)
+    for w in weak:
+        wst = status_out(status_of(net, w, y))
+        for s, trail, n in links_of(net, w, y, set(chosen), hops):
+            ms = list(dict.fromkeys(trail.models))
+            cites = {e.cite for e in trail.edges if e.cite}
+            sst = status_out(status_of(net, s, y))
+            cites |= {e.source for e in [*wst.evidence, *sst.evidence]}
+            data.append(WeakLink(
+                weak=ref(net, w), weak_status=wst, strong=ref(net, s), strong_status=sst,
+                via=[ref(net, o) for o in trail.via], models=ms,
+                model_labels=[model_label(net, m) or m for m in ms], hops=n,
+                path=path_out(net, list(trail.nodes), list(trail.edges)),
+                sources=sorted(cites)))
+    return WeakLinkedResult(year=y, models=chosen, max_hops=hops, township=town,
+                            weak_total=len(weak), data=data, count=len(data))
+
+
+class Gap(BaseModel):
+    """One gap: what is missing and for which entity."""
+
+    gap: str
+    entity: EntityRef
+    detail: str
+
+
+class GapSummary(BaseModel):
+    """Gap counts of one township (or of the district when `township` is null)."""
+
+    township: EntityRef | None
+    villages: int
+    weak: int
+    weak_without_strong: int
+    villages_without_org: int
+    status_unknown: int
+    orgs: int
+    orgs_without_strong: int
+    orgs_without_enterprise_or_university: int
+
+
+class GapsResult(BaseModel):
+    """Weak villages without a strong link, unorganised villages, weak orgs, unknown statuses."""
+
+    year: int
+    township: str | None
+    data: list[Gap]
+    count: int
+    summary: list[GapSummary]
+
+
+GAP_KINDS = ("weak_without_strong", "village_without_org", "org_without_strong",
+             "org_without_enterprise_or_university", "status_unknown")
+
+
+def _org_gaps(net: Network, org: str, year: int) -> list[str]:
+    idx = indexes(net)
+    g = net.graph
+    mem = [m for m, _ in idx.members.get(org, [])]
+    out = []
+    if not any(status_of(net, m, year).status == "strong" for m in mem):
+        out.append("org_without_strong")
+    if not any(g.nodes[m]["kind"] in ("enterprise", "university") for m in mem):
+        out.append("org_without_enterprise_or_university")
+    return out
+
+
+def gaps(net: Network, year: int | None = None, township: str | None = None) -> GapsResult:
+    """Gaps per township and for the district, so users know which data to collect."""
+    y = check_year(net, year)
+    town = resolve_township(net, township)
+    idx = indexes(net)
+    g = net.graph
+    towns = [town] if town else idx.townships
+    all_models = set(check_models(net, None))
+    data: list[Gap] = []
+    rows: list[GapSummary] = []
+    for t in towns:
+        found: dict[str, list[Gap]] = {k: [] for k in GAP_KINDS}
+        vills = idx.villages.get(t, [])
+        weak = 0
+        for v in vills:
+            st = status_of(net, v, y).status
+            orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])]
+            if st == "weak":
+                weak += 1
+                if not links_of(net, v, y, all_models, 1):
+                    found["weak_without_strong"].append(Gap(
+                        gap="weak_without_strong", entity=ref(net, v),
+                        detail=f"weak in {y}; no strong entity through a joint organisation "
+                               "or a partnership"))
+            if not orgs:
+                found["village_without_org"].append(Gap(
+                    gap="village_without_org", entity=ref(net, v),
+                    detail="member of no joint organisation"))
+            elif st == "unknown":
+                found["status_unknown"].append(Gap(
+                    gap="status_unknown", entity=ref(net, v),
+                    detail=f"member of {', '.join(net.name(o) for o in orgs)}; no income, "
+                           "honour or designation on record for " + str(y)))
+        orgs_here = [o for o in idx.joint_orgs if g.nodes[o].get("township") == t]
+        for o in orgs_here:
+            for kind in _org_gaps(net, o, y):
+                detail = ("no member is strong in " + str(y) if kind == "org_without_strong"
+                          else f"no enterprise or university member "
+                               f"({model_label(net, g.nodes[o].get('model')) or 'no model'})")
+                found[kind].append(Gap(gap=kind, entity=ref(net, o), detail=detail))
+        unknown = sum(1 for v in vills if status_of(net, v, y).status == "unknown")
+        rows.append(GapSummary(
+            township=ref(net, t), villages=len(vills), weak=weak,
+            weak_without_strong=len(found["weak_without_strong"]),
+            villages_without_org=len(found["village_without_org"]), status_unknown=unknown,
+            orgs=len(orgs_here), orgs_without_strong=len(found["org_without_strong"]),
+            orgs_without_enterprise_or_university=len(
+                found["org_without_enterprise_or_university"])))
+        for k in GAP_KINDS:
+            data.extend(found[k])
+    if town is None:
+        loose = [o for o in idx.joint_orgs if not g.nodes[o].get("township")]
+        for o in loose:
+            for kind in _org_gaps(net, o, y):
+                data.append(Gap(gap=kind, entity=ref(net, o), detail="(no township)"))
+        rows.append(_district_row(rows, len(idx.joint_orgs), data))
+    data.sort(key=lambda x: (GAP_KINDS.index(x.gap), x.entity.township or "", x.entity.id))
+    return GapsResult(year=y, township=town, data=data, count=len(data), summary=rows)
+
+
+def _district_row(rows: list[GapSummary], orgs: int, data: list[Gap]) -> GapSummary:
+    def total(name: str) -> int:
+        return sum(int(getattr(r, name)) for r in rows)
+
+    return GapSummary(
+        township=None, villages=total("villages"), weak=total("weak"),
+        weak_without_strong=total("weak_without_strong"),
+        villages_without_org=total("villages_without_org"), status_unknown=total("status_unknown"),
+        orgs=orgs, orgs_without_strong=sum(1 for d in data if d.gap == "org_without_strong"),
+        orgs_without_enterprise_or_university=sum(
+            1 for d in data if d.gap == "org_without_enterprise_or_university"))

@@ -1,0 +1,190 @@
+"""Neighbourhoods, shortest paths with readable strings, and common neighbours."""
+
+from __future__ import annotations
+
+from collections import deque
+from itertools import islice
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import networkx as nx
+from pydantic import BaseModel
+
+from ..errors import InvalidQuery
+from ..network import Network
+from .common import (
+    EntityRef,
+    PathEdge,
+    PathOut,
+    check_relations,
+    edge_out,
+    path_out,
+)
+from .common import ref as eref
+
+MAX_HOPS = 4
+# Administrative edges make every pair of villages of a township two steps apart; paths
+# through an organisation or partnership say more, so they are listed first at equal length.
+ADMIN = {"part_of"}
+
+
+class Neighbor(BaseModel):
+    """An entity of an ego network, its distance and the edge that reached it."""
+
+    entity: EntityRef
+    distance: int
+    via: PathEdge
+
+
+class NeighborsResult(BaseModel):
+    """The ego network of an entity to k hops."""
+
+    center: EntityRef
+    hops: int
+    relations: list[str] | None
+    data: list[Neighbor]
+    count: int
+    edges: list[PathEdge]
+
+
+def _incident(net: Network, node: str, rels: set[str] | None) -> list[tuple[str, PathEdge]]:
+    """(other end, edge) of every edge at a node, walked from it, in a stable order."""
+    g = net.graph
+    out = [(v, edge_out(node, v, k, d, True)) for _, v, k, d in g.out_edges(node, keys=True,
+                                                                            data=True)
+           if rels is None or d["relation"] in rels]
+    out += [(u, edge_out(u, node, k, d, False)) for u, _, k, d in g.in_edges(node, keys=True,
+                                                                            data=True)
+            if rels is None or d["relation"] in rels]
+    return sorted(out, key=lambda x: (x[1].relation in ADMIN, x[0], x[1].key))
+
+
+def check_hops(hops: int) -> int:
+    """A valid number of hops (1 to MAX_HOPS)."""
+    if not isinstance(hops, int) or not 1 <= hops <= MAX_HOPS:
+        raise InvalidQuery(f"hops must be a whole number from 1 to {MAX_HOPS}, not {hops!r}")
+    return hops
+
+
+def neighbors(net: Network, ref: str, hops: int = 1,
+              relations: list[str] | None = None) -> NeighborsResult:
+    """The ego network of an entity to `hops` steps, optionally through some relations only."""
+    k = check_hops(hops)
+    rels = check_relations(net, relations)
+    rel_set = set(rels) if rels is not None else None
+    center = net.resolve(ref)
+    dist = {center: 0}
+    found: list[Neighbor] = []
+    queue = deque([center])
+    while queue:
+        cur = queue.popleft()
+        if dist[cur] == k:
+            continue
+        for other, e in _incident(net, cur, rel_set):
+            if other not in dist:
+                dist[other] = dist[cur] + 1
+                found.append(Neighbor(entity=eref(net, other), distance=dist[other], via=e))
+                queue.append(other)
+    found.sort(key=lambda n: (n.distance, n.entity.kind, n.entity.id))
+    edges = sorted({e.key: e for n in dist for other, e in _incident(net, n, rel_set)
+                    if other in dist and e.forward}.values(), key=lambda e: int(e.key[1:])
+                   if e.key[1:].isdigit() else 0)
+    return NeighborsResult(center=eref(net, center), hops=k, relations=rels, data=found,
+                           count=len(found), edges=edges)
+
+
+class PathsResult(BaseModel):
+    """Shortest paths between two entities, each with a readable string."""
+
+    source: EntityRef
+    target: EntityRef
+    data: list[PathOut]
+    count: int
+
+
+_UNDIRECTED: WeakKeyDictionary[Network, nx.Graph] = WeakKeyDictionary()
+
+
+def undirected(net: Network) -> nx.Graph:
+    """The network as a simple undirected graph (built once per network); each edge keeps
+    the stored edges between its two ends in `edges`."""
+    found = _UNDIRECTED.get(net)
+    if found is None:
+        found = nx.Graph()
+        found.add_nodes_from(net.graph.nodes)
+        for u, v, k, rel in net.graph.edges(keys=True, data="relation"):
+            if found.has_edge(u, v):
+                found.edges[u, v]["edges"].append((u, v, k, rel))
+            else:
+                found.add_edge(u, v, edges=[(u, v, k, rel)])
+        _UNDIRECTED[net] = found
+    return found
+
+
+def _best_edge(net: Network, a: str, b: str, stored: list[tuple[str, str, str, str]],
+               rels: set[str] | None) -> PathEdge:
+    ok = [s for s in stored if rels is None or s[3] in rels]
+    u, v, k, _ = min(ok, key=lambda s: (s[3] in ADMIN, int(s[2][1:]) if s[2][1:].isdigit() else 0))
+    return edge_out(u, v, k, net.graph.edges[u, v, k], forward=(u == a))
+
+
+def paths(net: Network, source: str, target: str, limit: int = 5,
+          relations: list[str] | None = None) -> PathsResult:
+    """Shortest paths between two entities (edges walked either way), readable, best first."""
+    if not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
+    rels = check_relations(net, relations)
+    rel_set = set(rels) if rels is not None else None
+    s, t = net.resolve(source), net.resolve(target)
+    if s == t:
+        raise InvalidQuery(f"source and target are the same entity ({s} {net.name(s)})")
+    g: Any = undirected(net)
+    if rel_set is not None:
+        g = nx.subgraph_view(g, filter_edge=lambda a, b: any(
+            x[3] in rel_set for x in g.edges[a, b]["edges"]))
+    found: list[PathOut] = []
+    try:
+        for nodes in islice(nx.shortest_simple_paths(g, s, t), limit * 4):
+            edges = [_best_edge(net, a, b, g.edges[a, b]["edges"], rel_set)
+                     for a, b in zip(nodes, nodes[1:], strict=False)]
+            found.append(path_out(net, list(nodes), edges))
+    except nx.NetworkXNoPath:
+        pass
+    found.sort(key=lambda p: (p.length, sum(e.relation in ADMIN for e in p.edges), p.text))
+    data = found[:limit]
+    return PathsResult(source=eref(net, s), target=eref(net, t), data=data, count=len(data))
+
+
+class CommonNeighbor(BaseModel):
+    """An entity next to every one of the given entities, with the edge to each."""
+
+    entity: EntityRef
+    links: list[PathEdge]
+
+
+class CommonNeighborsResult(BaseModel):
+    """The common neighbours of two or more entities."""
+
+    entities: list[EntityRef]
+    data: list[CommonNeighbor]
+    count: int
+
+
+def common_neighbors(net: Network, refs: list[str]) -> CommonNeighborsResult:
+    """Entities directly linked (either way) to every one of two or more entities."""
+    if len(refs) < 2:
+        raise InvalidQuery("common_neighbors needs two or more entities")
+    nodes = list(dict.fromkeys(net.resolve(r) for r in refs))
+    if len(nodes) < 2:
+        raise InvalidQuery("common_neighbors needs two or more different entities")
+    per: list[dict[str, PathEdge]] = []
+    for n in nodes:
+        first: dict[str, PathEdge] = {}
+        for other, e in _incident(net, n, None):
+            first.setdefault(other, e)
+        per.append(first)
+    common = set(per[0]).intersection(*per[1:]) - set(nodes)
+    data = [CommonNeighbor(entity=eref(net, c), links=[p[c] for p in per])
+            for c in sorted(common)]
+    return CommonNeighborsResult(entities=[eref(net, n) for n in nodes], data=data,
+                                 count=len(data))

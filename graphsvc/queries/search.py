@@ -1,0 +1,158 @@
+"""Search and name resolution: code, name, alias, suffix variants, pinyin, traditional, variants."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from pydantic import BaseModel
+
+from ..errors import InvalidQuery, UnknownEntity
+from ..names import initials, pinyin, simplified, stem
+from ..network import Network
+from .common import EntityRef
+from .common import ref as eref
+
+SCORES = {"code": 1.0, "id": 1.0, "name": 1.0, "alias": 0.95, "suffix": 0.9,
+          "pinyin": 0.8, "initials": 0.7, "variant": 0.6}
+TRADITIONAL_FACTOR = 0.98
+LATIN = re.compile(r"^[a-z' ]+$")
+
+
+class Match(BaseModel):
+    """One entity a search text may mean, why it matched and how well (0–1)."""
+
+    entity: EntityRef
+    score: float
+    reason: str
+    matched: str
+    explanation: str
+
+
+class SearchResult(BaseModel):
+    """Every entity a text may name, best first; `ambiguous` when the best score is shared."""
+
+    text: str
+    township: str | None
+    ambiguous: bool
+    data: list[Match]
+    count: int
+
+
+@dataclass
+class SearchIndex:
+    """Lookups by stem, pinyin, initials and one-character wildcard keys."""
+
+    stems: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    pinyins: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    inits: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    variants: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+
+
+_INDEX: WeakKeyDictionary[Network, SearchIndex] = WeakKeyDictionary()
+
+
+def _wild(s: str) -> list[str]:
+    return [s[:i] + "\0" + s[i + 1:] for i in range(len(s))]
+
+
+def search_index(net: Network) -> SearchIndex:
+    """The search index of a network, built once."""
+    found = _INDEX.get(net)
+    if found is not None:
+        return found
+    idx = SearchIndex()
+    for spelling, ids in net.index.by_name.items():
+        st = stem(spelling)
+        for node in ids:
+            hit = (node, spelling)
+            idx.stems[st].add(hit)
+            for form in {spelling, st}:
+                idx.pinyins[pinyin(form)].add(hit)
+                idx.inits[initials(form)].add(hit)
+            if len(st) >= 2:
+                for key in _wild(st):
+                    idx.variants[key].add(hit)
+    _INDEX[net] = idx
+    return idx
+
+
+def _township(net: Network, township: str | None) -> str | None:
+    if township is None:
+        return None
+    try:
+        node = net.resolve(township)
+    except UnknownEntity:
+        hits = {n for n, _ in search_index(net).stems.get(stem(simplified(township)), set())
+                if net.graph.nodes[n]["kind"] == "township"}
+        if len(hits) != 1:
+            raise
+        node = hits.pop()
+    if net.graph.nodes[node]["kind"] != "township":
+        raise InvalidQuery(f"'{township}' is a {net.graph.nodes[node]['kind']}, not a township")
+    return node
+
+
+def _candidates(net: Network, text: str) -> list[tuple[str, str, str]]:
+    """(id, reason, matched spelling) for every way `text` matches, strongest reasons first."""
+    idx = search_index(net)
+    out: list[tuple[str, str, str]] = []
+    if text in net.graph:
+        out.append((text, "code" if text.isdigit() else "id", text))
+    for node in net.index.by_name.get(text, []):
+        out.append((node, "name" if net.index.names[node] == text else "alias", text))
+    st = stem(text)
+    out += [(n, "suffix", m) for n, m in sorted(idx.stems.get(st, set()))]
+    latin = text.lower().replace(" ", "").replace("'", "")
+    if LATIN.match(text.lower()):
+        out += [(n, "pinyin", m) for n, m in sorted(idx.pinyins.get(latin, set()))]
+        out += [(n, "initials", m) for n, m in sorted(idx.inits.get(latin, set()))]
+    elif len(st) >= 2:
+        for key in _wild(st):
+            out += [(n, "variant", m) for n, m in sorted(idx.variants.get(key, set()))
+                    if stem(m) != st]
+    return out
+
+
+def _explain(reason: str, text: str, matched: str, trad: bool) -> str:
+    why = {
+        "code": "the official code", "id": "the entity id", "name": "the official name",
+        "alias": f"a recorded alias '{matched}'",
+        "suffix": f"the same name as '{matched}' without its suffix (村/村委会/镇/地区...)",
+        "pinyin": f"the pinyin of '{matched}'", "initials": f"the pinyin initials of '{matched}'",
+        "variant": f"one character different from '{matched}'",
+    }[reason]
+    return f"'{text}' is {why}" + (" after turning traditional characters simplified"
+                                   if trad else "")
+
+
+def search(net: Network, text: str, township: str | None = None, limit: int = 10) -> SearchResult:
+    """Entities a text may name, each with why it matched and how well; ambiguity is shown."""
+    if not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
+    raw = (text or "").strip()
+    if not raw:
+        raise InvalidQuery("search needs a text: a code, name, alias, pinyin or initials")
+    town = _township(net, township)
+    simple = simplified(raw)
+    best: dict[str, Match] = {}
+    tries = [(raw, False)] + ([(simple, True)] if simple != raw else [])
+    for form, trad in tries:
+        for node, reason, matched in _candidates(net, form):
+            attrs = net.graph.nodes[node]
+            if town is not None and node != town and attrs.get("township") != town:
+                continue
+            score = round(SCORES[reason] * (TRADITIONAL_FACTOR if trad else 1.0), 3)
+            if node not in best or best[node].score < score:
+                best[node] = Match(entity=eref(net, node), score=score,
+                                   reason="traditional" if trad and reason == "name" else reason,
+                                   matched=matched, explanation=_explain(reason, raw, matched,
+                                                                         trad))
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.township or "",
+                                                  m.entity.id))
+    ambiguous = len(ranked) > 1 and ranked[0].score == ranked[1].score
+    data = ranked if ambiguous and len(ranked) > limit and all(
+        m.score == ranked[0].score for m in ranked[:limit + 1]) else ranked[:limit]
+    return SearchResult(text=raw, township=town, ambiguous=ambiguous, data=data, count=len(data))

@@ -1,0 +1,194 @@
+"""Structure: the organisation tree, the members of a joint organisation, group metrics."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel
+
+from ..errors import InvalidQuery
+from ..network import Network
+from .common import (
+    EntityRef,
+    check_year,
+    indexes,
+    model_label,
+    status_of,
+)
+from .common import ref as eref
+
+
+class TreeNode(BaseModel):
+    """One node of the organisation tree: the entity, how it hangs from its parent, children."""
+
+    entity: EntityRef
+    relation: str | None = None
+    role: str | None = None
+    children: list[TreeNode] = []
+
+
+class TreeResult(BaseModel):
+    """The organisation tree under an entity."""
+
+    root: TreeNode
+    count: int
+
+
+def _children(net: Network, node: str) -> list[tuple[str, str, str | None]]:
+    """(child, relation, role) of a node in the tree district → township → area → village → grid."""
+    g = net.graph
+    kind = g.nodes[node]["kind"]
+    out: list[tuple[str, str, str | None]] = []
+
+    def into(rel: str, kinds: tuple[str, ...] | None = None) -> list[tuple[str, str, str | None]]:
+        return sorted((u, rel, d.get("role")) for u, _, d in g.in_edges(node, data=True)
+                      if d["relation"] == rel and (kinds is None or g.nodes[u]["kind"] in kinds))
+
+    if kind == "district":
+        out = into("part_of", ("township",))
+    elif kind == "township":
+        guided = sorted(v for _, v, r in g.out_edges(node, data="relation") if r == "guides")
+        placed = {u for o in guided for u, _, r in g.in_edges(o, data="relation")
+                  if r == "member_of"}
+        out = [(o, "guides", None) for o in guided]
+        out += [c for c in into("part_of", ("village",)) if c[0] not in placed]
+    elif kind == "party_org":
+        out = into("member_of")
+        out += sorted((v, "guides", None) for _, v, r in g.out_edges(node, data="relation")
+                      if r == "guides")
+    elif kind == "village":
+        out = into("covers", ("grid",))
+    elif kind == "grid":
+        out = into("within") + into("party_group_of")
+    return out
+
+
+def tree(net: Network, ref: str, depth: int | None = None) -> TreeResult:
+    """The organisation tree (district → township → area committee → villages → grids → groups)."""
+    if depth is not None and (not isinstance(depth, int) or depth < 0):
+        raise InvalidQuery(f"depth must be a whole number >= 0, not {depth!r}")
+    root = net.resolve(ref)
+    seen = {root}
+
+    def grow(node: str, rel: str | None, role: str | None, level: int) -> TreeNode:
+        kids: list[TreeNode] = []
+        if depth is None or level < depth:
+            for child, crel, crole in _children(net, node):
+                if child not in seen:
+                    seen.add(child)
+                    kids.append(grow(child, crel, crole, level + 1))
+        return TreeNode(entity=eref(net, node), relation=rel, role=role, children=kids)
+
+    top = grow(root, None, None, 0)
+    return TreeResult(root=top, count=len(seen))
+
+
+class Member(BaseModel):
+    """One member of a joint organisation with its role and status."""
+
+    entity: EntityRef
+    role: str | None
+    role_label: str | None
+    status: str
+    since: str | None
+    until: str | None
+    cite: str | None
+
+
+class GroupMetrics(BaseModel):
+    """The make-up of one joint organisation."""
+
+    org: EntityRef
+    model: str | None
+    members: int
+    by_kind: dict[str, int]
+    weak: int
+    strong: int
+    unknown: int
+    lead: list[EntityRef]
+    townships: list[EntityRef]
+    declared_members: dict[str, int]
+    recorded_members: dict[str, int]
+
+
+class MembersResult(BaseModel):
+    """The members of a joint organisation, with their roles and the group's metrics."""
+
+    org: EntityRef
+    level: str | None
+    form: list[str]
+    model: str | None
+    model_label: str | None
+    year: int
+    data: list[Member]
+    count: int
+    metrics: GroupMetrics
+
+
+class GroupMetricsResult(BaseModel):
+    """Group metrics of every joint organisation."""
+
+    year: int
+    data: list[GroupMetrics]
+    count: int
+
+
+def _org(net: Network, ref: str) -> str:
+    org = net.resolve(ref)
+    kind = net.graph.nodes[org]["kind"]
+    if kind != "party_org":
+        raise InvalidQuery(f"'{ref}' is a {kind}, not a party organisation; members lists the "
+                           "members of a party_org (a joint organisation)")
+    return org
+
+
+def _metrics(net: Network, org: str, year: int) -> GroupMetrics:
+    g = net.graph
+    mem = indexes(net).members.get(org, [])
+    kinds = Counter(g.nodes[m]["kind"] for m, _ in mem)
+    st = Counter(status_of(net, m, year).status for m, _ in mem)
+    towns: set[str] = set()
+    for m, _ in mem:
+        a = g.nodes[m]
+        t = m if a["kind"] == "township" else a.get("township")
+        if t:
+            towns.add(t)
+    recorded = {f"members.{k}": n for k, n in sorted(kinds.items())}
+    return GroupMetrics(
+        org=eref(net, org), model=g.nodes[org].get("model"), members=len(mem),
+        by_kind=dict(sorted(kinds.items())), weak=st["weak"], strong=st["strong"],
+        unknown=st["unknown"],
+        lead=[eref(net, m) for m, k in mem if g.edges[m, org, k].get("role") == "lead"],
+        townships=[eref(net, t) for t in sorted(towns)],
+        declared_members={k: v for k, v in indexes(net).declared.get(org, {}).items()
+                          if k.startswith("members.")},
+        recorded_members=recorded)
+
+
+def members(net: Network, ref: str, year: int | None = None) -> MembersResult:
+    """The members of a joint organisation with their roles, statuses and the group's metrics."""
+    y = check_year(net, year)
+    org = _org(net, ref)
+    g = net.graph
+    rows = []
+    for m, k in indexes(net).members.get(org, []):
+        d = g.edges[m, org, k]
+        role = d.get("role")
+        rows.append(Member(entity=eref(net, m), role=role,
+                           role_label=net.schema.label("role", role) if role else None,
+                           status=status_of(net, m, y).status, since=d.get("since"),
+                           until=d.get("until"), cite=d.get("source")))
+    rows.sort(key=lambda r: (r.role != "lead", r.entity.kind != "village", r.entity.id))
+    a = g.nodes[org]
+    model = a.get("model")
+    return MembersResult(org=eref(net, org), level=a.get("level"),
+                         form=[f for f in str(a.get("form") or "").split(";") if f], model=model,
+                         model_label=model_label(net, model), year=y, data=rows,
+                         count=len(rows), metrics=_metrics(net, org, y))
+
+
+def group_metrics(net: Network, year: int | None = None) -> GroupMetricsResult:
+    """Members by kind, strong/weak mix and townships spanned of every joint organisation."""
+    y = check_year(net, year)
+    data = [_metrics(net, o, y) for o in indexes(net).joint_orgs]
+    return GroupMetricsResult(year=y, data=data, count=len(data))
