@@ -1,0 +1,8 @@
+"""The HTTP JSON API: `create_app(settings)` over one live network, reloaded by swapping it."""
+
+from __future__ import annotations
+
+from .app import create_app
+from .settings import Settings
+
+__all__ = ["Settings", "create_app"]

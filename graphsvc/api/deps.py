@@ -1,0 +1,134 @@
+"""Typed dependencies of the routes: the live network (with its ETag), auth, strict parameters."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from pydantic import SecretStr
+
+from ..network import Network
+from .errors import ApiError, NotModified
+from .settings import Settings
+from .state import NetworkState
+
+_allowed_params: dict[int, frozenset[str]] = {}
+
+
+def get_state(request: Request) -> NetworkState:
+    """The service's network holder."""
+    state: NetworkState = request.app.state.graphsvc
+    return state
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was made with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def current_network(request: Request, response: Response) -> Network:
+    """The network serving now, taken once per request; answers 304 when the client is current."""
+    net = get_state(request).network
+    if net is None:
+        raise ApiError(503, "the data is still loading (or failed to load: see /readyz)",
+                       "not-ready", headers={"Retry-After": "2"})
+    etag = f'"{net.data_version}"'
+    match = request.headers.get("if-none-match")
+    if match is not None and _matches(match, etag):
+        raise NotModified(etag)
+    response.headers["ETag"] = etag
+    return net
+
+
+def _matches(header: str, etag: str) -> bool:
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+NetDep = Annotated[Network, Depends(current_network)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StateDep = Annotated[NetworkState, Depends(get_state)]
+
+
+def _check_bearer(request: Request, token: SecretStr, realm: str) -> None:
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    challenge = {"WWW-Authenticate": f'Bearer realm="{realm}"'}
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(401, "this endpoint needs 'Authorization: Bearer <token>'",
+                       "unauthorized", headers=challenge)
+    if not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
+        raise ApiError(401, "the bearer token is not valid", "unauthorized",
+                       headers={**challenge, "WWW-Authenticate":
+                                f'Bearer realm="{realm}", error="invalid_token"'})
+
+
+async def require_token(request: Request) -> None:
+    """With GRAPHSVC_TOKEN set, every /v1 request needs it (or the admin token) as a bearer."""
+    settings = get_settings(request)
+    if settings.token is None:
+        return
+    admin = settings.admin_token
+    if admin is not None and hmac.compare_digest(
+            request.headers.get("authorization", "").encode(),
+            f"Bearer {admin.get_secret_value()}".encode()):
+        return
+    _check_bearer(request, settings.token, "graphsvc")
+
+
+async def page_limit(request: Request, limit: Annotated[int | None, Query(
+        ge=1, description="page size (default 50, at most GRAPHSVC_MAX_PAGE_SIZE, 500)")] = None,
+                     ) -> int:
+    """The page size asked for, capped by the settings."""
+    settings = get_settings(request)
+    if limit is None:
+        return min(settings.page_size, settings.max_page_size)
+    if limit > settings.max_page_size:
+        raise ApiError(422, f"limit: at most {settings.max_page_size}", "validation-error",
+                       errors=[{"field": "query.limit", "type": "less_than_equal",
+                                "message": f"at most {settings.max_page_size}"}])
+    return limit
+
+
+LimitDep = Annotated[int, Depends(page_limit)]
+
+
+async def require_admin(request: Request) -> None:
+    """The admin endpoints need GRAPHSVC_ADMIN_TOKEN; without it they are switched off."""
+    token = get_settings(request).admin_token
+    if token is None:
+        raise ApiError(403, "admin endpoints are off: set GRAPHSVC_ADMIN_TOKEN to use them "
+                       "(SIGHUP and --watch reload without it)", "admin-disabled")
+    _check_bearer(request, token, "graphsvc-admin")
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def reject_unknown_params(request: Request) -> None:
+    """Refuse query parameters the endpoint does not declare, rather than ignore them."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _allowed_params.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_names(route.dependant))
+        _allowed_params[id(route)] = allowed
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        valid = ", ".join(sorted(allowed)) or "none"
+        raise ApiError(422, f"unknown query parameter(s): {', '.join(unknown)}; "
+                       f"this endpoint takes: {valid}", "validation-error",
+                       errors=[{"field": f"query.{name}", "type": "unknown_parameter",
+                                "message": f"unknown parameter; valid: {valid}"}
+                               for name in unknown])

@@ -1,0 +1,166 @@
+"""Entity listing and the one-entity view: pure functions of a Network (no FastAPI here)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import json
+import weakref
+from collections import defaultdict
+from typing import Any
+
+from ..errors import InvalidQuery
+from ..network import Network
+from .models import (
+    EntityDetail,
+    EntitySummary,
+    EvidenceOut,
+    FactOut,
+    RelatedOut,
+    RelationGroup,
+    SourceOut,
+    StatusOut,
+)
+
+_sorted_ids: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
+
+HIDDEN = {"name", "kind", "subtype", "township", "aliases"}  # shown as fields of their own
+MAX_RELATED = 50
+
+
+def encode_cursor(after: str) -> str:
+    """An opaque cursor that resumes a listing after entity id `after`."""
+    raw = json.dumps({"after": after}, ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """The entity id a cursor resumes after; raises InvalidQuery when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        after = json.loads(raw)["after"]
+    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        raise InvalidQuery("cursor: not a cursor this API gave out; start again without one") \
+            from exc
+    if not isinstance(after, str):
+        raise InvalidQuery("cursor: not a cursor this API gave out; start again without one")
+    return after
+
+
+def sorted_ids(net: Network) -> list[str]:
+    """Every entity id in order, sorted once per network."""
+    ids = _sorted_ids.get(net)
+    if ids is None:
+        ids = sorted(net.graph.nodes)
+        _sorted_ids[net] = ids
+    return ids
+
+
+def summary(net: Network, node: str) -> EntitySummary:
+    """The list form of one entity."""
+    a = net.graph.nodes[node]
+    township = a.get("township")
+    return EntitySummary(id=node, name=a["name"], kind=a["kind"], subtype=a.get("subtype"),
+                         township=township, model=a.get("model"),
+                         township_name=net.name(township) if township in net.graph else None)
+
+
+def _choice(name: str, value: str | None, valid: list[str]) -> None:
+    if value is not None and value not in valid:
+        raise InvalidQuery(f"{name}: unknown value '{value}'; valid: {', '.join(valid)}")
+
+
+def list_entities(net: Network, *, kind: str | None = None, township: str | None = None,
+                  model: str | None = None, status: str | None = None, year: int | None = None,
+                  q: str | None = None, after: str | None = None,
+                  limit: int = 50) -> tuple[list[EntitySummary], str | None]:
+    """One page of entities matching every filter, by id; and the id to resume after (or None).
+
+    `township` is a code or name; `status` is weak, strong or unknown for `year` (default: the
+    latest year with data); `q` matches id, name, alias, pinyin or initials (case-insensitive).
+    """
+    _choice("kind", kind, list(net.schema.kinds))
+    _choice("model", model, net.schema.enums.get("model", []))
+    _choice("status", status, ["weak", "strong", "unknown"])
+    town = net.resolve(township) if township is not None else None
+    statuses = net.statuses(year) if status is not None else {}
+    needle = q.strip().lower() if q else None
+    ids = sorted_ids(net)
+    start = bisect.bisect_right(ids, after) if after is not None else 0
+    nodes = net.graph.nodes
+    page: list[EntitySummary] = []
+    for i in range(start, len(ids)):
+        node = ids[i]
+        a = nodes[node]
+        if kind is not None and a["kind"] != kind:
+            continue
+        if town is not None and a.get("township") != town:
+            continue
+        if model is not None and a.get("model") != model:
+            continue
+        if status is not None:
+            st = statuses.get(node)
+            if (st.status if st is not None else "unknown") != status:
+                continue
+        if needle is not None and not _matches(node, a, needle):
+            continue
+        if len(page) == limit:
+            return page, page[-1].id
+        page.append(summary(net, node))
+    return page, None
+
+
+def _matches(node: str, a: dict[str, Any], needle: str) -> bool:
+    hay = (node, a["name"], a.get("aliases", ""), a.get("pinyin", ""), a.get("initials", ""))
+    return any(needle in str(h).lower() for h in hay)
+
+
+def _source(net: Network, sid: str) -> SourceOut:
+    s = net.sources.get(sid)
+    if s is None:
+        return SourceOut(id=sid, title=sid)
+    return SourceOut(**s.model_dump())
+
+
+def entity_detail(net: Network, ref: str, township: str | None = None,
+                  year: int | None = None) -> EntityDetail:
+    """Everything about one entity: attributes, aliases, facts, status, relations by kind."""
+    node = net.resolve(ref, township)
+    a = net.graph.nodes[node]
+    st = net.status(node, year)
+    facts = [FactOut(**f.model_dump(exclude={"entity", "source"}), source=_source(net, f.source))
+             for f in net.facts.get(node, [])]
+    town = a.get("township")
+    return EntityDetail(
+        id=node, name=a["name"], kind=a["kind"], subtype=a.get("subtype"), township=town,
+        township_name=net.name(town) if town in net.graph else None,
+        attributes={k: v for k, v in a.items() if k not in HIDDEN and v is not None},
+        aliases=[x for x in str(a.get("aliases", "")).split(";") if x],
+        facts=facts,
+        status=StatusOut(entity=st.entity, year=st.year, status=st.status,
+                         evidence=[EvidenceOut.model_validate(e.as_dict()) for e in st.evidence]),
+        relations=relation_groups(net, node),
+    )
+
+
+def relation_groups(net: Network, node: str) -> list[RelationGroup]:
+    """The relations of an entity grouped by kind and direction, with the other ends."""
+    groups: dict[tuple[str, str], list[RelatedOut]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    g = net.graph
+    for direction, edges in (("out", g.out_edges(node, data=True)),
+                             ("in", g.in_edges(node, data=True))):
+        for u, v, d in edges:
+            other = v if direction == "out" else u
+            rel = d["relation"]
+            labels[rel] = d.get("label", rel)
+            o = g.nodes[other]
+            groups[(rel, direction)].append(
+                RelatedOut(id=other, name=o["name"], kind=o["kind"], role=d.get("role")))
+    out = []
+    for (rel, direction), items in sorted(groups.items()):
+        items.sort(key=lambda r: r.id)
+        out.append(RelationGroup(relation=rel, label=labels[rel], direction=direction,  # type: ignore[arg-type]
+                                 count=len(items), entities=items[:MAX_RELATED]))
+    return out

@@ -1,0 +1,201 @@
+"""Response models of the HTTP API (separate from the library's records)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Scalar = str | int | float | bool
+
+
+class Out(BaseModel):
+    """Base of every response model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldError(Out):
+    """One invalid input: where and what."""
+
+    field: str
+    message: str
+    type: str = ""
+
+
+class ProblemOut(BaseModel):
+    """The error envelope (`application/problem+json`, RFC 9457) of every error response."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "type": "https://graphsvc.invalid/problems/unknown-entity", "title": "Not Found",
+        "status": 404, "detail": "unknown entity '黄山店' (did you mean 110111009212 黄山店村?)",
+        "ref": "黄山店", "suggestions": [{"id": "110111009212", "name": "黄山店村"}]}]})
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class EntitySummary(Out):
+    """One entity in a list: id, name, kind and where it is."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
+        "township": "110111009", "township_name": "周口店镇", "model": None}]})
+    id: str
+    name: str
+    kind: str
+    subtype: str | None = None
+    township: str | None = None
+    township_name: str | None = None
+    model: str | None = None
+
+
+class EntityList(Out):
+    """A page of entities: `data`, `count` (items on this page) and the `next` cursor."""
+
+    data: list[EntitySummary]
+    count: int
+    next: str | None = Field(None, description="cursor of the next page (null on the last)")
+
+
+class SourceOut(Out):
+    """A source that records cite, with its licence."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    note: str | None = None
+
+
+class FactOut(Out):
+    """A dated fact about an entity, with its source."""
+
+    fact: str
+    key: str
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    year: int | None = None
+    model: str | None = None
+    note: str | None = None
+    source: SourceOut
+
+
+class EvidenceOut(Out):
+    """Why a status holds: the rule, the fact and its source."""
+
+    side: str
+    rule: str
+    rule_description: str
+    fact: str
+    key: str
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    source: str
+    note: str | None = None
+
+
+class StatusOut(Out):
+    """Weak / strong / unknown for a year, with the evidence."""
+
+    entity: str
+    year: int
+    status: Literal["weak", "strong", "unknown"]
+    evidence: list[EvidenceOut]
+
+
+class RelatedOut(Out):
+    """The entity at the other end of a relation."""
+
+    id: str
+    name: str
+    kind: str
+    role: str | None = None
+
+
+class RelationGroup(Out):
+    """The relations of one kind and direction of an entity."""
+
+    relation: str
+    label: str
+    direction: Literal["out", "in"]
+    count: int
+    entities: list[RelatedOut] = Field(description="the first 50, by id")
+
+
+class EntityDetail(Out):
+    """One entity: attributes, aliases, facts with sources, status with evidence, relations."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
+        "township": "110111009", "township_name": "周口店镇",
+        "attributes": {"code": "110111009212", "pinyin": "huangshandiancun"},
+        "aliases": [], "facts": [], "status": {"entity": "110111009212", "year": 2022,
+                                               "status": "strong", "evidence": []},
+        "relations": []}]})
+    id: str
+    name: str
+    kind: str
+    subtype: str | None = None
+    township: str | None = None
+    township_name: str | None = None
+    attributes: dict[str, Scalar]
+    aliases: list[str]
+    facts: list[FactOut]
+    status: StatusOut
+    relations: list[RelationGroup]
+
+
+class HealthOut(Out):
+    """The process is alive."""
+
+    status: Literal["ok"] = "ok"
+
+
+class ReadyOut(Out):
+    """The data is loaded and serving."""
+
+    status: Literal["ready"] = "ready"
+    data_version: str
+
+
+class LastReload(Out):
+    """The outcome of the last reload."""
+
+    ok: bool
+    trigger: str
+    at: datetime
+    message: str
+    data_version: str | None = None
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class MetaOut(Out):
+    """What is serving: data version, load time, sources with licences, the load report."""
+
+    data_version: str
+    loaded_at: datetime
+    graphsvc_version: str
+    sources: list[SourceOut]
+    report: dict[str, Any]
+    last_reload: LastReload | None = None
+
+
+class ReloadOut(Out):
+    """The outcome of `POST /v1/admin/reload` when the new seed loaded."""
+
+    ok: bool
+    changed: bool
+    data_version: str | None
+    previous_version: str | None
+    trigger: str
+    seconds: float
+    message: str
+    warnings: list[dict[str, Any]]

@@ -1,0 +1,47 @@
+"""Entities: the filtered, paginated list and the one-entity view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from .. import listing
+from ..deps import LimitDep, NetDep
+from ..models import EntityDetail, EntityList
+
+router = APIRouter(tags=["entities"])
+
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="year (default: latest)")]
+
+
+@router.get("/entities", response_model=EntityList, summary="list entities")
+def list_entities(
+    net: NetDep, request: Request, response: Response, limit: LimitDep,
+    kind: Annotated[str | None, Query(description="kind, e.g. village")] = None,
+    township: Annotated[str | None, Query(description="township code or name")] = None,
+    model: Annotated[str | None, Query(description="joint-organisation model")] = None,
+    status: Annotated[Literal["weak", "strong", "unknown"] | None, Query()] = None,
+    year: Year = None,
+    q: Annotated[str | None, Query(description="text in id, name, alias or pinyin")] = None,
+    cursor: Annotated[str | None, Query(description="the `next` of the previous page")] = None,
+) -> EntityList:
+    """Entities by id, filtered; follow `next` (or the `Link: rel="next"` header) for more."""
+    after = listing.decode_cursor(cursor) if cursor else None
+    page, last = listing.list_entities(net, kind=kind, township=township, model=model,
+                                       status=status, year=year, q=q, after=after, limit=limit)
+    nxt = listing.encode_cursor(last) if last is not None else None
+    if nxt is not None:
+        response.headers["Link"] = f'<{request.url.include_query_params(cursor=nxt)}>; rel="next"'
+    return EntityList(data=page, count=len(page), next=nxt)
+
+
+@router.get("/entities/{ref}", response_model=EntityDetail, summary="one entity",
+            responses={409: {"description": "the name matches several entities"}})
+async def get_entity(
+    net: NetDep, ref: str,
+    township: Annotated[str | None, Query(description="township to look the name up in")] = None,
+    year: Year = None,
+) -> EntityDetail:
+    """An entity by code, id, name or alias: attributes, facts, status, relations."""
+    return listing.entity_detail(net, ref, township, year)

@@ -1,0 +1,50 @@
+"""Settings of the HTTP service, from `GRAPHSVC_*` environment variables (and CLI flags)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every option of `graphsvc serve`; each is also the variable `GRAPHSVC_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="GRAPHSVC_", extra="ignore")
+
+    seed: Path | None = Field(
+        default=None, description="seed directory (default: the bundled seed)")
+    host: str = Field(default="127.0.0.1", description="address to listen on")
+    port: int = Field(default=8000, ge=0, le=65535, description="port to listen on")
+    workers: int = Field(default=1, ge=1, le=64, description="worker processes")
+    token: SecretStr | None = Field(
+        default=None, description="bearer token every /v1 request needs")
+    admin_token: SecretStr | None = Field(
+        default=None, description="bearer token of /v1/admin (admin endpoints are off without)")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed by CORS, comma-separated")
+    watch: bool = Field(default=False, description="reload when a seed file changes")
+    watch_interval: float = Field(
+        default=1.0, gt=0, le=60, description="seconds between seed checks")
+    page_size: int = Field(default=50, ge=1, description="default page size of list endpoints")
+    max_page_size: int = Field(
+        default=500, ge=1, description="largest page size a client may ask for")
+    max_hops: int = Field(
+        default=3, ge=1, le=10, description="largest `hops` of neighbourhood queries")
+    handle_sighup: bool = Field(
+        default=False, description="reload on SIGHUP (set by `graphsvc serve`)")
+    log_level: str = Field(default="info", description="log level of the server")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _blank_seed(cls, v: object) -> object:
+        return None if v == "" else v
