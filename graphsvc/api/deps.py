@@ -132,3 +132,41 @@ async def reject_unknown_params(request: Request) -> None:
                        errors=[{"field": f"query.{name}", "type": "unknown_parameter",
                                 "message": f"unknown parameter; valid: {valid}"}
                                for name in unknown])
+
+
+async def hops_param(request: Request, hops: Annotated[int, Query(
+        ge=1, description="steps from the entity (at most GRAPHSVC_MAX_HOPS, 3)")] = 1) -> int:
+    """The `hops` asked for, capped by the settings."""
+    cap = get_settings(request).max_hops
+    if hops > cap:
+        raise ApiError(422, f"hops: at most {cap}", "validation-error",
+                       errors=[{"field": "query.hops", "type": "less_than_equal",
+                                "message": f"at most {cap}"}])
+    return hops
+
+
+HopsDep = Annotated[int, Depends(hops_param)]
+
+
+async def weights_param(weights: Annotated[str | None, Query(
+        description="principle weights, e.g. `adjacent:2,industry:1` (others keep 1)",
+        max_length=200)] = None) -> dict[str, float] | None:
+    """Parse `name:number,...` into a dict (the query checks the names)."""
+    if weights is None or not weights.strip():
+        return None
+    out: dict[str, float] = {}
+    for part in weights.split(","):
+        name, sep, value = part.partition(":")
+        try:
+            if not sep:
+                raise ValueError(part)
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise ApiError(422, f"weights: '{part}' is not name:number", "validation-error",
+                           errors=[{"field": "query.weights", "type": "value_error",
+                                    "message": "give name:number pairs, comma-separated"}]
+                           ) from None
+    return out
+
+
+WeightsDep = Annotated[dict[str, float] | None, Depends(weights_param)]

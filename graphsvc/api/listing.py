@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import InvalidQuery
 from ..network import Network
+from ..queries.common import resolve_township
 from .models import (
     EntityDetail,
     EntitySummary,
@@ -83,7 +84,7 @@ def list_entities(net: Network, *, kind: str | None = None, township: str | None
     _choice("kind", kind, list(net.schema.kinds))
     _choice("model", model, net.schema.enums.get("model", []))
     _choice("status", status, ["weak", "strong", "unknown"])
-    town = net.resolve(township) if township is not None else None
+    town = resolve_township(net, township)
     statuses = net.statuses(year) if status is not None else {}
     needle = q.strip().lower() if q else None
     ids = sorted_ids(net)

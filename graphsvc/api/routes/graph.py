@@ -1,0 +1,58 @@
+"""The graph around entities: neighbourhoods, paths, common neighbours and name search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from ... import queries as q
+from ..deps import HopsDep, NetDep
+
+router = APIRouter(tags=["graph"])
+
+Relations = Annotated[list[str] | None, Query(
+    alias="relation", description="relation kinds to follow (repeat the parameter); default all")]
+
+
+@router.get("/entities/{ref}/neighbors", response_model=q.NeighborsResult,
+            summary="the ego network of an entity")
+def neighbors(net: NetDep, ref: str, hops: HopsDep,
+              relation: Relations = None) -> q.NeighborsResult:
+    """Every entity within `hops` steps (edges walked either way), with the edge that reached it."""
+    return q.neighbors(net, ref, hops=hops, relations=relation)
+
+
+@router.get("/paths", response_model=q.PathsResult, summary="shortest paths between two entities")
+def paths(
+    net: NetDep,
+    source: Annotated[str, Query(alias="from", description="code, id or name")],
+    target: Annotated[str, Query(alias="to", description="code, id or name")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    relation: Relations = None,
+) -> q.PathsResult:
+    """Shortest paths, best first, each with a readable path string."""
+    return q.paths(net, source, target, limit=limit, relations=relation)
+
+
+@router.get("/common-neighbors", response_model=q.CommonNeighborsResult,
+            summary="entities linked to every one of several entities")
+def common_neighbors(
+    net: NetDep,
+    ref: Annotated[list[str], Query(min_length=2, max_length=20,
+                                    description="two or more entities (repeat the parameter)")],
+) -> q.CommonNeighborsResult:
+    """The entities directly linked to all the given ones, with one link per given entity."""
+    return q.common_neighbors(net, ref)
+
+
+@router.get("/search", response_model=q.SearchResult, summary="name resolution")
+def search(
+    net: NetDep,
+    q_: Annotated[str, Query(alias="q", min_length=1, max_length=200,
+                             description="code, name, alias, pinyin or initials")],
+    township: Annotated[str | None, Query(description="township code or name")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> q.SearchResult:
+    """Matches by code, name, alias, pinyin and initials, each with its reason and score."""
+    return q.search(net, q_, township=township, limit=limit)
