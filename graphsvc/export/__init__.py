@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import networkx as nx
-
 from ..errors import InvalidQuery
 from . import csvfmt, gexf, graphml, jsonfmt, neo4j
+from .layout import ring_layout
 from .prepare import Prepared, prepare
 from .subgraph import FILTERS, subgraph
 
@@ -74,10 +73,7 @@ def prepare_network(net: Any, **filters: Any) -> Prepared:
         if year is None and hasattr(net, "default_year"):
             year = net.default_year()
         statuses = net.statuses(year)
-    positions = None
-    if filters.get("layout") and g.number_of_nodes():
-        positions = nx.spring_layout(nx.Graph(g), seed=1)
-        positions = {n: (float(x), float(y)) for n, (x, y) in positions.items()}
+    positions = ring_layout(g) if filters.get("layout") else None
     return prepare(g, statuses, year, filters.get("color_by", "kind"), positions)
 
 
