@@ -138,10 +138,11 @@ def paths(net: Network, source: str, target: str, limit: int = 5,
     s, t = net.resolve(source), net.resolve(target)
     if s == t:
         raise InvalidQuery(f"source and target are the same entity ({s} {net.name(s)})")
-    g: Any = undirected(net)
+    base = undirected(net)
+    g: Any = base
     if rel_set is not None:
-        g = nx.subgraph_view(g, filter_edge=lambda a, b: any(
-            x[3] in rel_set for x in g.edges[a, b]["edges"]))
+        g = nx.subgraph_view(base, filter_edge=lambda a, b: any(
+            x[3] in rel_set for x in base.edges[a, b]["edges"]))
     found: list[PathOut] = []
     try:
         for nodes in islice(nx.shortest_simple_paths(g, s, t), limit * 4):

@@ -1,0 +1,82 @@
+"""weak_linked and gaps on the tiny seed (hand-checked) and the bundled seed (S1/S3 facts)."""
+
+from __future__ import annotations
+
+import pytest
+
+import graphsvc
+from graphsvc.queries import gaps, weak_linked
+
+S3_WEAK = {"泗马沟村", "长流水村", "葫芦棚村", "北下寺村"}
+
+
+def test_tiny_weak_linked(tiny: graphsvc.Network) -> None:
+    r = weak_linked(tiny)
+    assert r.year == 2022 and r.weak_total == 3 and r.count == 1
+    link = r.data[0]
+    assert (link.weak.name, link.strong.name) == ("乙村", "甲村")
+    assert [v.id for v in link.via] == ["org.west-joint"] and link.models == ["village_village"]
+    assert link.path.text == "乙村 —成员→ 西镇联合党委 ←成员(龙头)— 甲村"
+    assert link.weak_status.evidence[0].key == "集体经济薄弱村"
+    assert link.strong_status.evidence[0].source == "T2"
+    assert link.sources == ["T2"]
+
+
+def test_tiny_weak_linked_options(tiny: graphsvc.Network) -> None:
+    assert weak_linked(tiny, models=["area"]).count == 0
+    assert weak_linked(tiny, township="南乡").count == 0
+    assert weak_linked(tiny, township="南乡").weak_total == 1
+    assert weak_linked(tiny, year=2020).weak_total == 0
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"models": ["nope"]}, "village_village"),
+    ({"max_hops": 0}, "1 to"),
+    ({"township": "乙村"}, "not a township"),
+])
+def test_bad_options(tiny: graphsvc.Network, kwargs: dict[str, object], words: str) -> None:
+    with pytest.raises(graphsvc.InvalidQuery, match=words):
+        weak_linked(tiny, **kwargs)  # type: ignore[arg-type]
+
+
+def test_unknown_township(tiny: graphsvc.Network) -> None:
+    with pytest.raises(graphsvc.UnknownEntity):
+        gaps(tiny, township="北镇")
+
+
+def test_tiny_gaps(tiny: graphsvc.Network) -> None:
+    r = gaps(tiny)
+    found = {(g.gap, g.entity.id) for g in r.data}
+    assert found == {
+        ("weak_without_strong", "990101101203"), ("weak_without_strong", "990101201202"),
+        ("village_without_org", "990101101204"), ("village_without_org", "990101201201"),
+        ("village_without_org", "990101201202"),
+        ("org_without_strong", "org.area-east"), ("org_without_strong", "org.bing-coop"),
+        ("org_without_enterprise_or_university", "org.area-east"),
+        ("org_without_enterprise_or_university", "org.west-joint"),
+        ("status_unknown", "990101001001"),
+    }
+    district = r.summary[-1]
+    assert district.township is None
+    assert (district.villages, district.weak, district.weak_without_strong) == (7, 3, 2)
+    assert (district.orgs, district.status_unknown) == (3, 3)
+    west = gaps(tiny, township="西镇")
+    assert len(west.summary) == 1 and west.summary[0].villages == 4
+
+
+def test_fangshan_s3_weak_villages_linked_to_huangshandian(fangshan: graphsvc.Network) -> None:
+    r = weak_linked(fangshan)
+    links = {d.weak.name: d for d in r.data if d.strong.name == "黄山店村"}
+    assert set(links) >= S3_WEAK
+    for name in S3_WEAK:
+        d = links[name]
+        assert [v.id for v in d.via] == ["org.zkd-eight-villages"]
+        assert d.models == ["village_village"]
+        assert d.path.text.endswith("←成员(龙头)— 黄山店村")
+        assert "S3" in d.sources
+
+
+def test_fangshan_gaps_district_row(fangshan: graphsvc.Network) -> None:
+    r = gaps(fangshan, township="周口店地区")
+    assert not [g for g in r.data if g.gap == "weak_without_strong"]
+    assert r.summary[0].weak >= 4

@@ -1,0 +1,46 @@
+"""metrics and communities: plain names, seeded, cached once per network."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import graphsvc
+from graphsvc.queries import communities, metrics
+
+
+def test_tiny_metrics(tiny: graphsvc.Network) -> None:
+    r = metrics(tiny, top=3)
+    assert r.nodes == 19 and r.edges == 20
+    assert [(m.entity.name, m.value) for m in r.most_connected] == [
+        ("西镇", 5), ("测试区", 3), ("东乡街道", 3)]
+    assert r.bridges[0].entity.name == "西镇"
+    assert abs(sum(metrics(tiny, top=100).pagerank[i].value for i in range(19)) - 1) < 1e-3
+    with pytest.raises(graphsvc.InvalidQuery):
+        metrics(tiny, top=0)
+
+
+def test_tiny_communities(tiny: graphsvc.Network) -> None:
+    r = communities(tiny)
+    assert r.seed == 42 and r.isolated == 5 and r.count == 5
+    coop = next(c for c in r.data if c.hub.id == "org.bing-coop")
+    assert coop.name == "丙村-测试合作社联合党支部" and coop.official[0].jaccard == 1.0
+    assert communities(tiny) is r  # computed once per network
+
+
+def test_cached_per_network(tiny: graphsvc.Network) -> None:
+    mod = sys.modules["graphsvc.queries.metrics"]
+
+    metrics(tiny)
+    before = mod._SCORES[tiny]
+    metrics(tiny, top=1)
+    assert mod._SCORES[tiny] is before
+
+
+def test_fangshan_communities(fangshan: graphsvc.Network) -> None:
+    r = communities(fangshan)
+    zkd = next(c for c in r.data if any(o.org.id == "org.zkd-eight-villages" and o.shared >= 9
+                                        for o in c.official))
+    assert "黄山店村" in {m.name for m in zkd.members}
+    assert metrics(fangshan, top=1).most_connected[0].entity.kind in {"township", "district"}
