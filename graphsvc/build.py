@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from .errors import AmbiguousName, Problem, UnknownEntity
-from .names import initials, pinyin
+from .names import pinyin_and_initials
 from .records import Fact, Relation, split_list
 from .resolve import NameIndex
 from .schema import Schema
@@ -234,8 +234,7 @@ class _Builder:
 
     def add_node(self, node_id: str, attrs: dict[str, Any]) -> None:
         clean = {k: v for k, v in attrs.items() if v is not None}
-        clean["pinyin"] = pinyin(clean["name"])
-        clean["initials"] = initials(clean["name"])
+        clean["pinyin"], clean["initials"] = pinyin_and_initials(clean["name"])
         self.g.add_node(node_id, **clean)
         self.index.add(node_id, clean["name"], clean.get("township"))
 

@@ -150,3 +150,15 @@ def test_excel_bom_is_accepted(tiny_copy) -> None:  # type: ignore[no-untyped-de
     path = seed / "aliases.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert graphsvc.load(seed).resolve("已村") == "990101101202"
+
+
+def test_fast_pinyin_agrees_with_pypinyin(fangshan: graphsvc.Network) -> None:
+    """Our segmenter gives pypinyin's lazy_pinyin for every name of the bundled seed."""
+    from pypinyin import lazy_pinyin
+
+    from graphsvc.names import syllables
+
+    names = [n for _, n in fangshan.graph.nodes(data="name")]
+    names += ["吕家村", "绿洲社区", "长流水村", "A区2号", "中国石油大学（北京）"]
+    for name in names:
+        assert syllables(name) == lazy_pinyin(name), name
