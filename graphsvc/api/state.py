@@ -123,9 +123,11 @@ class SeedWatcher:
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="graphsvc-watch", daemon=True)
+        self._seen: tuple[tuple[str, int, int], ...] | None = None
 
     def start(self) -> None:
-        """Start polling in a daemon thread."""
+        """Note the seed files as they are now, then poll them in a daemon thread."""
+        self._seen = self._fingerprint()
         self._thread.start()
 
     def stop(self) -> None:
@@ -142,7 +144,7 @@ class SeedWatcher:
             return None
 
     def _run(self) -> None:
-        seen = self._fingerprint()
+        seen = self._seen
         pending: tuple[tuple[str, int, int], ...] | None = None
         while not self._stop.wait(self.interval):
             now = self._fingerprint()
