@@ -19,7 +19,7 @@ from . import docs, errors
 from .deps import reject_unknown_params, require_token
 from .errors import PROBLEM
 from .models import ProblemOut
-from .routes import admin, entities, graph, meta, queries
+from .routes import admin, entities, export, graph, meta, queries
 from .settings import Settings
 from .state import NetworkState, SeedWatcher
 
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     app.include_router(meta.health, dependencies=[Depends(reject_unknown_params)])
     v1 = APIRouter(prefix="/v1", responses=COMMON_RESPONSES,
                    dependencies=[Depends(require_token), Depends(reject_unknown_params)])
-    for module in (meta, entities, graph, queries, admin):
+    for module in (meta, entities, graph, queries, export, admin):
         v1.include_router(module.router)
     app.include_router(v1)
     return app
