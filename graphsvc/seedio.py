@@ -121,11 +121,12 @@ def read_table(
                 f"the columns are: {','.join(expected)}",
             )
         ]
+    fast = getattr(model, "fast", None)
     start = 2
     for cells in reader:
         line = start
         start = reader.line_num + 1
-        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+        if not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
             continue
         if len(cells) > len(header):
             problems.append(
@@ -137,7 +138,12 @@ def read_table(
                 )
             )
             continue
-        data = {h: c for h, c in zip(header, cells, strict=False)}
+        data = dict(zip(header, cells, strict=False))
+        if fast is not None:
+            record = fast(data)
+            if record is not None:
+                rows.append(Row(record, shown, line))
+                continue
         try:
             rows.append(Row(model.model_validate(data), shown, line))
         except ValidationError as exc:
