@@ -72,7 +72,7 @@ class Division(Record):
             or not clean.get("source")
         ):
             return None
-        return cls.model_construct(**clean)
+        return cls.model_construct(None, **clean)
 
 
 class Entity(Record):
