@@ -17,7 +17,8 @@ from typing import Any, BinaryIO
 from ..errors import InvalidQuery
 from . import csvfmt, gexf, graphml, jsonfmt, neo4j
 from .layout import ring_layout
-from .prepare import Prepared, prepare
+from .prepare import Prepared
+from .prepare import prepare as prepare_graph
 from .subgraph import FILTERS, subgraph
 
 __all__ = ["FORMATS", "OPTIONS", "Format", "export", "prepare_network", "subgraph"]
@@ -74,7 +75,7 @@ def prepare_network(net: Any, **filters: Any) -> Prepared:
             year = net.default_year()
         statuses = net.statuses(year)
     positions = ring_layout(g) if filters.get("layout") else None
-    return prepare(g, statuses, year, filters.get("color_by", "kind"), positions)
+    return prepare_graph(g, statuses, year, filters.get("color_by", "kind"), positions)
 
 
 def _graph_attrs(net: Any, p: Prepared) -> dict[str, Any]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from .prepare import Column, Prepared, xml_ids
-from .xmlutil import Sink, esc_attr, esc_text, fmt_value
+from .prepare import Column, Prepared, Scalar, xml_ids
+from .xmlutil import TEXT_SPECIAL, TEXT_TABLE, Sink, esc_attr, fmt_value
+
+_special = TEXT_SPECIAL.search
 
 # GraphML's attr.type names for the prepared types ("long": 64-bit, "double": 64-bit).
 _TYPES = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
@@ -30,6 +32,15 @@ def _keys(cols: list[Column], domain: str, prefix: str) -> tuple[list[str], dict
     return lines, ids
 
 
+def _data(attrs: dict[str, Scalar], opening: dict[str, str]) -> str:
+    # the hot loop of big exports: strings (most values) skip formatting, and escaping
+    # only runs on the few that hold a special character
+    return "".join([
+        f"{opening[k]}{(v if _special(v) is None else v.translate(TEXT_TABLE))}</data>"
+        if type(v) is str else f"{opening[k]}{fmt_value(v)}</data>"
+        for k, v in attrs.items()])
+
+
 def write(p: Prepared, out: BinaryIO, edge_types: bool = False) -> None:
     """Write `p` as GraphML to a binary stream.
 
@@ -45,22 +56,17 @@ def write(p: Prepared, out: BinaryIO, edge_types: bool = False) -> None:
     sink.add('  <graph id="G" edgedefault="directed">\n')
     node_ids = xml_ids([n for n, _ in p.nodes], "n")
     id_of = dict(zip((n for n, _ in p.nodes), node_ids, strict=True))
+    nopen = {k: f'<data key="{v}">' for k, v in nkeys.items()}
+    eopen = {k: f'<data key="{v}">' for k, v in ekeys.items()}
+    add = sink.add
     for (_, attrs), nid in zip(p.nodes, node_ids, strict=True):
-        parts = [f'    <node id="{nid}">']
-        for k, v in attrs.items():
-            parts.append(f'<data key="{nkeys[k]}">{esc_text(fmt_value(v))}</data>')
-        parts.append("</node>\n")
-        sink.add("".join(parts))
+        add(f'    <node id="{nid}">{_data(attrs, nopen)}</node>\n')
     edge_ids = xml_ids([e.key for e in p.edges], "e")
     for e, eid in zip(p.edges, edge_ids, strict=True):
         typ = ""
         if edge_types and "relation" in e.attrs:
             typ = f' label="{esc_attr(str(e.attrs["relation"]))}"'
         ends = f'source="{id_of[e.source]}" target="{id_of[e.target]}"'
-        parts = [f'    <edge id="{eid}" {ends}{typ}>']
-        for k, v in e.attrs.items():
-            parts.append(f'<data key="{ekeys[k]}">{esc_text(fmt_value(v))}</data>')
-        parts.append("</edge>\n")
-        sink.add("".join(parts))
+        add(f'    <edge id="{eid}" {ends}{typ}>{_data(e.attrs, eopen)}</edge>\n')
     sink.add("  </graph>\n</graphml>\n")
     sink.flush()

@@ -7,6 +7,7 @@ values are ``bool``, ``int``, ``float`` or ``str`` only, with a declared type pe
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import math
 import re
@@ -41,7 +42,7 @@ EDGE_TYPES: dict[str, AttrType] = {
     "since": "string", "until": "string", "source": "string", "note": "string",
 }
 # Reserved for what prepare adds: a graph attribute of the same name is replaced.
-ADDED_NODE_COLUMNS = ("label", "status", "color", "status_color", "degree", "size")
+ADDED_NODE_COLUMNS = frozenset({"label", "status", "color", "status_color", "degree", "size"})
 
 KIND_COLORS: dict[str, str] = {
     "district": "#393b79", "township": "#6b6ecf", "village": "#2ca02c",
@@ -88,6 +89,7 @@ def clean_text(value: str) -> str:
     return _BAD_CHARS.sub("", value) if _BAD_CHARS.search(value) else value
 
 
+@functools.lru_cache(maxsize=4096)
 def clean_name(name: object) -> str:
     """A column name safe as a GraphML attr.name, a GEXF title, a CSV and a Neo4j header."""
     text = _NAME_BAD.sub("_", str(name))
@@ -100,6 +102,10 @@ def scalar(value: Any) -> Scalar | None:
     >>> scalar(["北京市", "房山区"]), scalar(float("nan")), scalar(" "), scalar(True)
     ('北京市;房山区', None, None, True)
     """
+    if type(value) is str:  # the common case, first
+        if _BAD_CHARS.search(value):
+            value = _BAD_CHARS.sub("", value)
+        return None if not value or value.isspace() else value
     if value is None:
         return None
     if isinstance(value, bool):
@@ -133,7 +139,11 @@ def _text(v: Scalar) -> str:
 
 def infer_type(values: Iterable[Scalar]) -> AttrType:
     """The narrowest declared type that holds every value of a column."""
-    seen: set[type] = {type(v) for v in values}
+    return type_for({type(v) for v in values})
+
+
+def type_for(seen: set[type]) -> AttrType:
+    """The narrowest declared type for values of these Python types."""
     if not seen or seen == {str}:
         return "string"
     if seen == {bool}:
@@ -154,15 +164,11 @@ def coerce(value: Scalar, kind: AttrType) -> Scalar:
     return value
 
 
-def _columns(rows: Iterable[dict[str, Scalar]], declared: dict[str, AttrType]) -> list[Column]:
-    values: dict[str, list[Scalar]] = {}
-    for attrs in rows:
-        for k, v in attrs.items():
-            values.setdefault(k, []).append(v)
-    order = [n for n in declared if n in values] + sorted(n for n in values if n not in declared)
+def _columns(seen: dict[str, set[type]], declared: dict[str, AttrType]) -> list[Column]:
+    order = [n for n in declared if n in seen] + sorted(n for n in seen if n not in declared)
     cols = []
     for name in order:
-        inferred = infer_type(values[name])
+        inferred = type_for(seen[name])
         declared_type = declared.get(name, inferred)
         # a graph that breaks a declaration is written as it is, never forced
         kind = declared_type if declared_type in (inferred, "string") else inferred
@@ -170,15 +176,36 @@ def _columns(rows: Iterable[dict[str, Scalar]], declared: dict[str, AttrType]) -
     return cols
 
 
-def _clean_attrs(data: Mapping[Any, Any], skip: tuple[str, ...] = ()) -> dict[str, Scalar]:
+_search_bad = _BAD_CHARS.search
+_sub_bad = _BAD_CHARS.sub
+
+
+def _clean_attrs(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dict[Any, str],
+                 skip: frozenset[str] = frozenset()) -> dict[str, Scalar]:
+    # the hot loop of big exports: the str case of scalar() is inlined
     out: dict[str, Scalar] = {}
     for k, v in data.items():
-        name = clean_name(k)
-        if name in skip or name in out:
+        name = names.get(k)
+        if name is None:
+            name = names[k] = clean_name(k if type(k) is str else str(k))
+        if name in out or name in skip:
             continue
-        s = scalar(v)
-        if s is not None:
-            out[name] = s
+        s: Scalar | None
+        if type(v) is str:
+            s = _sub_bad("", v) if _search_bad(v) else v
+            if not s or s.isspace():
+                continue
+        else:
+            s = scalar(v)
+            if s is None:
+                continue
+        out[name] = s
+        t = type(s)
+        types = seen.get(name)
+        if types is None:
+            seen[name] = {t}
+        elif t not in types:
+            types.add(t)
     return out
 
 
@@ -188,13 +215,17 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
     """Clean and type the nodes and edges of `graph`, adding label, status, colours and size."""
     statuses = statuses or {}
     nodes: list[tuple[str, dict[str, Scalar]]] = []
+    node_seen: dict[str, set[type]] = {}
+    edge_seen: dict[str, set[type]] = {}
+    degrees = dict(graph.degree())
+    names: dict[Any, str] = {}
     for node, data in graph.nodes(data=True):
         nid = str(node)
-        attrs = _clean_attrs(data, skip=ADDED_NODE_COLUMNS)
+        attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
         label = scalar(data.get("label")) or attrs.get("name") or clean_text(nid) or nid
         st = statuses.get(nid)
         status = str(getattr(st, "status", st)) if st is not None else "unknown"
-        degree = int(graph.degree(node))
+        degree = int(degrees[node])
         kind = str(attrs.get("kind", ""))
         added: dict[str, Scalar] = {
             "label": _text(label), "status": status,
@@ -206,18 +237,23 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
         nodes.append((nid, {**added, **attrs}))
     edges: list[EdgeRow] = []
     for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = _clean_attrs(data)
+        attrs = _clean_attrs(data, edge_seen, names)
         edges.append(EdgeRow(str(key), str(u), str(v), attrs))
-    _safe_weight(edges)
-    node_cols = _columns((a for _, a in nodes), NODE_TYPES)
-    edge_cols = _columns((e.attrs for e in edges), EDGE_TYPES)
-    _coerce_rows((a for _, a in nodes), node_cols)
-    _coerce_rows((e.attrs for e in edges), edge_cols)
+    if _safe_weight(edges):
+        edge_seen["weight_value"] = edge_seen.pop("weight")
+    if nodes:
+        for name, typ in (("label", str), ("status", str), ("color", str),
+                          ("status_color", str), ("degree", int), ("size", float)):
+            node_seen.setdefault(name, set()).add(typ)
+    node_cols = _columns(node_seen, NODE_TYPES)
+    edge_cols = _columns(edge_seen, EDGE_TYPES)
+    _coerce_rows((a for _, a in nodes), node_cols, node_seen)
+    _coerce_rows((e.attrs for e in edges), edge_cols, edge_seen)
     pos = {str(n): (float(x), float(y)) for n, (x, y) in (positions or {}).items()}
     return Prepared(node_cols, edge_cols, nodes, edges, year, color_by, pos)
 
 
-def _safe_weight(edges: list[EdgeRow]) -> None:
+def _safe_weight(edges: list[EdgeRow]) -> bool:
     # Gephi deletes an edge of weight 0 and rejects a non-numeric weight: a `weight` column
     # that is not all positive numbers is written as `weight_value` instead.
     ws = [e.attrs["weight"] for e in edges if "weight" in e.attrs]
@@ -226,11 +262,16 @@ def _safe_weight(edges: list[EdgeRow]) -> None:
         for e in edges:
             if "weight" in e.attrs:
                 e.attrs["weight_value"] = e.attrs.pop("weight")
+        return True
+    return False
 
 
-def _coerce_rows(rows: Iterable[dict[str, Scalar]], cols: list[Column]) -> None:
+def _coerce_rows(rows: Iterable[dict[str, Scalar]], cols: list[Column],
+                 seen: dict[str, set[type]]) -> None:
     types = {c.name: c.type for c in cols}
-    widen = {n for n, t in types.items() if t in ("string", "double")}
+    # only columns holding values of another type than the column's need a pass
+    widen = {n for n, t in types.items()
+             if (t == "string" and seen[n] != {str}) or (t == "double" and int in seen[n])}
     if not widen:
         return
     for attrs in rows:
@@ -241,6 +282,8 @@ def _coerce_rows(rows: Iterable[dict[str, Scalar]], cols: list[Column]) -> None:
 def is_number_like(text: str) -> bool:
     """Whether a string reads as a number (such ids are renumbered in XML: Gephi takes them
     as integers and networkx writes them that way for multigraph keys)."""
+    if not text or text[0] not in "0123456789+-.iInN":
+        return False  # float() accepts nothing else (ids here hold no whitespace)
     try:
         float(text)
     except ValueError:

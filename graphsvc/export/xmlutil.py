@@ -7,16 +7,16 @@ from typing import BinaryIO
 
 from .prepare import Scalar
 
-_TEXT_SPECIAL = re.compile("[&<>\r]")
+TEXT_SPECIAL = re.compile("[&<>\r]")
 _ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
-_TEXT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+TEXT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                              "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
 
 def esc_text(s: str) -> str:
     """Escape a cleaned string for element content (CR kept as a character reference)."""
-    return s.translate(_TEXT_TABLE) if _TEXT_SPECIAL.search(s) else s
+    return s.translate(TEXT_TABLE) if TEXT_SPECIAL.search(s) else s
 
 
 def esc_attr(s: str) -> str:
