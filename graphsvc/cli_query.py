@@ -240,7 +240,7 @@ def register(sub: Any) -> None:
     """Add `graphsvc query ...` to the command-line parser."""
     parser = sub.add_parser("query", help="ask the analyst's questions (tables or --json)",
                             description="Ask the analyst's questions of a seed.")
-    qs = parser.add_subparsers(dest="query", metavar="QUERY")
+    qs = parser.add_subparsers(dest="query", metavar="QUERY", help="the question to ask")
     qs.required = True
 
     p = _add(qs, "weak-linked", "weak villages and the strong entities they are linked to",

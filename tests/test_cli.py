@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -93,12 +94,18 @@ def test_import_divisions_missing_register(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
 
 
+def _check_help(name: str, parser: argparse.ArgumentParser) -> None:
+    assert parser.description, f"{name} has no description"
+    for action in parser._actions:
+        if action.dest == "help":
+            continue
+        assert action.help, f"{name} {action.dest} has no help"
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                _check_help(f"{name} {sub_name}", sub)
+
+
 def test_every_command_has_help() -> None:
+    """Every command and subcommand, and every option of each, has help text."""
     _register_extras()
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    for name, p in sub.choices.items():  # type: ignore[attr-defined]
-        assert p.description, f"{name} has no description"
-        for action in p._actions:
-            if action.dest != "help":
-                assert action.help, f"{name} {action.dest} has no help"
+    _check_help("graphsvc", build_parser())

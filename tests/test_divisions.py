@@ -19,6 +19,9 @@ REGISTER = Path(__file__).parent / "fixtures" / "register"
 def test_import_county(tmp_path: Path) -> None:
     result = import_divisions(REGISTER, "990101", tmp_path)
     assert (result.townships, result.villages, result.communities) == (2, 2, 2)
+    assert result.text() == (
+        "990101 测试区: 2 township-level units, 2 village committees, 2 community committees"
+    )
     net = graphsvc.load(tmp_path)
     g = net.graph
     assert g.nodes["990101"]["name"] == "测试区"
@@ -39,6 +42,25 @@ def test_import_keeps_other_sources(tmp_path: Path) -> None:
     )
     import_divisions(REGISTER, "990102", tmp_path)
     assert graphsvc.load(tmp_path).report.sources == ["S2", "X1"]
+
+
+def test_import_city_and_all(tmp_path: Path) -> None:
+    city = import_divisions(REGISTER, "9901", tmp_path / "city")
+    assert (city.districts, city.townships, city.villages, city.communities) == (2, 3, 3, 2)
+    assert city.text().startswith("9901 样例市: 2 county-level units, 3 township-level")
+    everything = import_divisions(REGISTER, "", tmp_path / "all")
+    assert everything.text().startswith("all of China: 2 county-level units")
+    net = graphsvc.load(tmp_path / "all")
+    assert net.graph.nodes["990102201200"]["township"] == "990102201"
+    assert net.graph.has_edge("990102201", "990102")
+
+
+def test_bad_scope(tmp_path: Path) -> None:
+    with pytest.raises(GraphsvcError, match="2 \\(province\\), 4 \\(city\\) or 6"):
+        import_divisions(REGISTER, "99010", tmp_path)
+    with pytest.raises(GraphsvcError, match="province 98 is not in"):
+        import_divisions(REGISTER, "98", tmp_path)
+    assert not (tmp_path / "divisions.csv").exists()
 
 
 def test_missing_register_files(tmp_path: Path) -> None:
