@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from .errors import InvalidSeed, Problem
 from .records import Fact, Source
 from .resolve import NameIndex
 from .schema import Schema
-from .seedio import read_seed
+from .seedio import read_seed, seed_version
 from .status import Rules, Status, compute_status
 
 
@@ -39,6 +40,7 @@ class LoadReport:
     completeness: list[dict[str, Any]]
     warnings: list[Problem] = field(default_factory=list)
     load_seconds: float = 0.0
+    from_snapshot: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -52,7 +54,8 @@ class LoadReport:
             f"seed          {self.seed_dir}",
             f"data version  {self.data_version}",
             f"graph         {self.nodes} nodes, {self.edges} edges "
-            f"(loaded in {self.load_seconds:.2f} s)",
+            f"(loaded in {self.load_seconds:.2f} s"
+            + (", from a snapshot)" if self.from_snapshot else ")"),
             "entities      " + ", ".join(f"{k} {n}" for k, n in self.kinds.items()),
             "relations     " + ", ".join(f"{k} {n}" for k, n in self.relations.items()),
             "facts         " + (", ".join(f"{k} {n}" for k, n in self.facts.items()) or "none"),
@@ -222,16 +225,71 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(seed_dir: str | Path | None = None) -> Network:
+SNAPSHOT_MIN_SECONDS = 1.0
+"""Loads that take longer than this leave a snapshot (smaller seeds are cheaper to rebuild)."""
+
+
+def load(seed_dir: str | Path | None = None, *, snapshot: bool | None = None) -> Network:
     """Load a seed directory (default: the bundled Fangshan seed) into a :class:`Network`.
 
     Every file is read and every record checked; if anything is wrong, :class:`InvalidSeed`
     lists every problem and nothing is built.
+
+    `snapshot`: None (default) reuses a snapshot of this exact data version if one exists and
+    writes one after a load slower than a second; True always writes one; False neither reads
+    nor writes (also set by the environment variable GRAPHSVC_SNAPSHOT=0).
     """
     from . import bundled_seed
+    from .snapshot import read_snapshot, write_snapshot
 
     started = time.perf_counter()
     root = Path(seed_dir) if seed_dir is not None else bundled_seed()
+    if not root.is_dir():
+        raise FileNotFoundError(f"seed directory not found: {root}")
+    if os.environ.get("GRAPHSVC_SNAPSHOT", "1") in ("0", "false", "no", "off"):
+        snapshot = False
+    version, _ = seed_version(root)
+    if snapshot is not False:
+        with gc_paused():
+            parts = read_snapshot(root, version)
+        if parts is not None:
+            report = replace(
+                parts["report"],
+                seed_dir=str(root),
+                from_snapshot=True,
+                load_seconds=round(time.perf_counter() - started, 3),
+            )
+            return Network(
+                parts["graph"],
+                parts["schema"],
+                parts["rules"],
+                parts["sources"],
+                parts["facts"],
+                parts["index"],
+                report,
+                root,
+            )
+    net = _build(root, started)
+    if snapshot or (snapshot is None and net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
+        write_snapshot(
+            root,
+            net.data_version,
+            {
+                "data_version": net.data_version,
+                "graph": net.graph,
+                "schema": net.schema,
+                "rules": net.rules,
+                "sources": net.sources,
+                "facts": net.facts,
+                "index": net.index,
+                "report": net.report,
+            },
+        )
+    return net
+
+
+def _build(root: Path, started: float) -> Network:
+    """Read, check and build a seed directory (no snapshot)."""
     with gc_paused():
         seed = read_seed(root)
         if seed.schema is None:

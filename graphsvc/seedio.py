@@ -183,10 +183,26 @@ def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
         ]
 
 
+def seed_version(root: Path) -> tuple[str, list[str]]:
+    """The data version of a seed directory (a content hash of its files) and the files read.
+
+    Cheap next to a load: it hashes bytes and parses nothing.
+    """
+    digest = hashlib.sha256()
+    files = []
+    for name in sorted([*TABLES, SCHEMA_FILE, RULES_FILE]):
+        path = root / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            files.append(name)
+    if SCHEMA_FILE not in files:
+        digest.update(default_schema_text().encode())
+    return digest.hexdigest()[:16], files
+
+
 def read_seed(root: Path) -> SeedFiles:
     """Read and validate every file of a seed directory, row by row; collect every problem."""
     problems: list[Problem] = []
-    digest = hashlib.sha256()
     if not root.is_dir():
         raise FileNotFoundError(f"seed directory not found: {root}")
     schema_path = root / SCHEMA_FILE
@@ -200,13 +216,7 @@ def read_seed(root: Path) -> SeedFiles:
     rules, rp = read_rules(root / RULES_FILE, _display(root, RULES_FILE))
     problems += rp
     seed = SeedFiles(root=root, schema=schema, rules=rules)
-    for name in sorted([*TABLES, SCHEMA_FILE, RULES_FILE]):
-        path = root / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-            seed.files.append(name)
-    if schema is not None and not schema_path.exists():
-        digest.update(default_schema_text().encode())
+    seed.data_version, seed.files = seed_version(root)
     for name, model in TABLES.items():
         path = root / name
         shown = _display(root, name)
@@ -228,5 +238,4 @@ def read_seed(root: Path) -> SeedFiles:
         problems += tp
         getattr(seed, name.removesuffix(".csv")).extend(rows)
     seed.problems = problems
-    seed.data_version = digest.hexdigest()[:16]
     return seed
