@@ -96,6 +96,21 @@ def cmd_import_divisions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write a SYNTHETIC benchmark scenario over a register seed."""
+    from .synth import synthesize
+
+    src = Path(args.register_seed) / "divisions.csv"
+    if not src.exists():
+        raise UsageError(f"{src} not found: make it with `graphsvc import-divisions --all ...`")
+    r = synthesize(src, Path(args.out), seed=args.random_seed)
+    print(
+        f"SYNTHETIC scenario in {r.out_dir}: {r.villages} villages, {r.entities} invented "
+        f"entities, {r.relations} relations, {r.facts} facts (random seed {args.random_seed})"
+    )
+    return 0
+
+
 def _progress(what: str, n: int) -> None:
     print(f"\r  reading {what}: {n:,} rows", end="", file=sys.stderr, flush=True)
 
@@ -151,6 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, metavar="SEED_DIR", help="seed directory to write")
     p.set_defaults(handler=cmd_import_divisions)
+
+    p = sub.add_parser(
+        "synth",
+        help="write a SYNTHETIC benchmark scenario (never real data)",
+        description="Invent joint organisations, memberships and facts over a real register "
+        "seed, with a fixed random seed, for benchmarks. The output says it is synthetic; "
+        "never commit it or mix it into seed/.",
+    )
+    p.add_argument(
+        "--from",
+        dest="register_seed",
+        required=True,
+        metavar="SEED_DIR",
+        help="a register seed (from import-divisions) to build the scenario on",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write")
+    p.add_argument("--random-seed", type=int, default=42, help="random seed (default 42)")
+    p.set_defaults(handler=cmd_synth)
 
     for register in EXTRA_COMMANDS:
         register(sub)
