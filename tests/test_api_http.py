@@ -155,7 +155,7 @@ def test_unexpected_error_is_a_500_envelope_without_traceback(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(listing, "entity_detail", boom)
+    monkeypatch.setattr(listing, "entity_json", boom)
     with TestClient(create_app(Settings(), tiny), raise_server_exceptions=False) as c:
         r = c.get("/v1/entities/990101101201")
     body = assert_problem(r, 500)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from ..network import Network
 
 T = TypeVar("T")
-MAX_ENTRIES = 256  # per network: enough for every option combination people use
+MAX_ENTRIES = 4096  # per network: hot entities and every option combination people use
 
 _caches: weakref.WeakKeyDictionary[Network, OrderedDict[Hashable, Any]] = (
     weakref.WeakKeyDictionary())

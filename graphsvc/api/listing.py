@@ -10,19 +10,12 @@ import weakref
 from collections import defaultdict
 from typing import Any
 
+from pydantic_core import to_json
+
 from ..errors import InvalidQuery
 from ..network import Network
 from ..queries.common import resolve_township
-from .models import (
-    EntityDetail,
-    EntitySummary,
-    EvidenceOut,
-    FactOut,
-    RelatedOut,
-    RelationGroup,
-    SourceOut,
-    StatusOut,
-)
+from .models import EntitySummary
 
 _sorted_ids: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
 
@@ -117,51 +110,65 @@ def _matches(node: str, a: dict[str, Any], needle: str) -> bool:
     return any(needle in str(h).lower() for h in hay)
 
 
-def _source(net: Network, sid: str) -> SourceOut:
+def _source(net: Network, sid: str) -> dict[str, Any]:
     s = net.sources.get(sid)
-    if s is None:
-        return SourceOut(id=sid, title=sid)
-    return SourceOut(**s.model_dump())
+    return {"id": sid, "title": sid} if s is None else s.model_dump()
 
 
 def entity_detail(net: Network, ref: str, township: str | None = None,
-                  year: int | None = None) -> EntityDetail:
-    """Everything about one entity: attributes, aliases, facts, status, relations by kind."""
+                  year: int | None = None) -> dict[str, Any]:
+    """Everything about one entity, in the shape of `EntityDetail`: attributes, aliases, facts
+    with sources, status with evidence, relations by kind.
+
+    Plain dicts on purpose: this is the hot path of the API, sent as JSON without re-validation
+    (the tests check the shape against the model).
+    """
     node = net.resolve(ref, township)
     a = net.graph.nodes[node]
     st = net.status(node, year)
-    facts = [FactOut(**f.model_dump(exclude={"entity", "source"}), source=_source(net, f.source))
-             for f in net.facts.get(node, [])]
+    facts = []
+    for f in net.facts.get(node, []):
+        fact = {"fact": f.fact, "key": f.key, "value": f.value, "unit": f.unit,
+                "qualifier": f.qualifier, "year": f.year, "model": f.model, "note": f.note,
+                "source": _source(net, f.source)}
+        facts.append(fact)
     town = a.get("township")
-    return EntityDetail(
-        id=node, name=a["name"], kind=a["kind"], subtype=a.get("subtype"), township=town,
-        township_name=net.name(town) if town in net.graph else None,
-        attributes={k: v for k, v in a.items() if k not in HIDDEN and v is not None},
-        aliases=[x for x in str(a.get("aliases", "")).split(";") if x],
-        facts=facts,
-        status=StatusOut(entity=st.entity, year=st.year, status=st.status,
-                         evidence=[EvidenceOut.model_validate(e.as_dict()) for e in st.evidence]),
-        relations=relation_groups(net, node),
-    )
+    return {
+        "id": node, "name": a["name"], "kind": a["kind"], "subtype": a.get("subtype"),
+        "township": town, "township_name": net.name(town) if town in net.graph else None,
+        "attributes": {k: v for k, v in a.items() if k not in HIDDEN and v is not None},
+        "aliases": [x for x in str(a.get("aliases", "")).split(";") if x],
+        "facts": facts,
+        "status": {"entity": st.entity, "year": st.year, "status": st.status,
+                   "evidence": [e.as_dict() for e in st.evidence]},
+        "relations": relation_groups(net, node),
+    }
 
 
-def relation_groups(net: Network, node: str) -> list[RelationGroup]:
+def entity_json(net: Network, ref: str, township: str | None = None,
+                year: int | None = None) -> bytes:
+    """:func:`entity_detail` as JSON bytes (what the API caches per network and sends)."""
+    return to_json(entity_detail(net, ref, township, year))
+
+
+def relation_groups(net: Network, node: str) -> list[dict[str, Any]]:
     """The relations of an entity grouped by kind and direction, with the other ends."""
-    groups: dict[tuple[str, str], list[RelatedOut]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     labels: dict[str, str] = {}
     g = net.graph
+    nodes = g.nodes
     for direction, edges in (("out", g.out_edges(node, data=True)),
                              ("in", g.in_edges(node, data=True))):
         for u, v, d in edges:
             other = v if direction == "out" else u
             rel = d["relation"]
             labels[rel] = d.get("label", rel)
-            o = g.nodes[other]
+            o = nodes[other]
             groups[(rel, direction)].append(
-                RelatedOut(id=other, name=o["name"], kind=o["kind"], role=d.get("role")))
+                {"id": other, "name": o["name"], "kind": o["kind"], "role": d.get("role")})
     out = []
     for (rel, direction), items in sorted(groups.items()):
-        items.sort(key=lambda r: r.id)
-        out.append(RelationGroup(relation=rel, label=labels[rel], direction=direction,  # type: ignore[arg-type]
-                                 count=len(items), entities=items[:MAX_RELATED]))
+        items.sort(key=lambda r: r["id"])
+        out.append({"relation": rel, "label": labels[rel], "direction": direction,
+                    "count": len(items), "entities": items[:MAX_RELATED]})
     return out

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import StateDep, require_admin
+from ..deps import StateDep, reject_unknown_params, require_admin
 from ..errors import ApiError
 from ..models import ReloadOut
 
-router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(tags=["admin"],
+                   dependencies=[Depends(require_admin), Depends(reject_unknown_params)])
 
 
 @router.post("/admin/reload", response_model=ReloadOut, summary="reload the seed",
