@@ -10,7 +10,7 @@ import networkx as nx
 
 from .errors import AmbiguousName, Problem, UnknownEntity
 from .names import pinyin_and_initials
-from .records import Fact, Relation, split_list
+from .records import Fact, FactRow, Relation, split_list
 from .resolve import NameIndex
 from .schema import Schema
 from .seedio import Row, SeedFiles
@@ -54,7 +54,7 @@ class _Builder:
         self.index = NameIndex()
         self.sources = {r.record.id for r in seed.sources}
         self.edge_no = 0
-        self.fact_rows: list[tuple[str, Row[Fact]]] = []
+        self.fact_rows: list[tuple[str, Row[FactRow]]] = []
         # ids of rows already reported as broken: references to them add no second error
         self.broken: set[str] = set(seed.broken_ids)
 
@@ -343,7 +343,7 @@ class _Builder:
                 )
             target = self.resolve(row, "entity", f.entity)
             if target is not None:
-                out[target].append(f.model_copy(update={"entity": target}))
+                out[target].append(Fact.from_row(f, target))
                 self.fact_rows.append((target, row))
         return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -136,8 +137,8 @@ class Relation(Record):
         return v
 
 
-class Fact(Record):
-    """A dated, sourced fact: indicator, honour, designation or declared count (facts.csv)."""
+class FactRow(Record):
+    """A row of facts.csv: indicator, honour, designation or declared count, dated and sourced."""
 
     entity: Text
     fact: Text
@@ -167,13 +168,51 @@ class Fact(Record):
 
 QUALIFIERS = ("exact", "about", "more_than", "less_than")
 
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A dated, sourced fact about one entity, as kept by a loaded network.
+
+    The validated `FactRow` with its entity resolved to an id; a slotted dataclass because a
+    national network keeps hundreds of thousands of them.
+    """
+
+    entity: str
+    fact: str
+    key: str
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    year: int | None = None
+    model: str | None = None
+    source: str = ""
+    note: str | None = None
+
+    @classmethod
+    def from_row(cls, row: FactRow, entity: str) -> Fact:
+        """The stored fact of a validated row, about the resolved entity id."""
+        d = row.__dict__
+        return cls(
+            entity,
+            d["fact"],
+            d["key"],
+            d["value"],
+            d["unit"],
+            d["qualifier"],
+            d["year"],
+            d["model"],
+            d["source"],
+            d["note"],
+        )
+
+
 TABLES: dict[str, type[Record]] = {
     "sources.csv": Source,
     "divisions.csv": Division,
     "entities.csv": Entity,
     "aliases.csv": Alias,
     "relations.csv": Relation,
-    "facts.csv": Fact,
+    "facts.csv": FactRow,
 }
 """Every CSV table of a seed directory and the record each row must make."""
 

@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem
-from .records import TABLES, Alias, Division, Entity, Fact, Record, Relation, Source, columns
+from .records import TABLES, Alias, Division, Entity, FactRow, Record, Relation, Source, columns
 from .schema import SCHEMA_FILE, Schema, _yaml_reason, default_schema_text, parse_schema
 from .status import Rules
 
@@ -42,7 +42,7 @@ class SeedFiles:
     entities: list[Row[Entity]] = field(default_factory=list)
     aliases: list[Row[Alias]] = field(default_factory=list)
     relations: list[Row[Relation]] = field(default_factory=list)
-    facts: list[Row[Fact]] = field(default_factory=list)
+    facts: list[Row[FactRow]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     data_version: str = ""
     broken_ids: set[str] = field(default_factory=set)

@@ -41,13 +41,14 @@ def graphs(draw: st.DrawFn) -> nx.MultiDiGraph:
     n = draw(st.integers(min_value=1, max_value=6))
     for i in range(n):
         attrs = draw(st.dictionaries(attr_names, values, max_size=4))
-        g.add_node(f"n{i}", name=draw(texts), kind=draw(st.sampled_from(["village", "grid", "?"])),
-                   **attrs)
+        attrs.update(name=draw(texts), kind=draw(st.sampled_from(["village", "grid", "?"])))
+        g.add_node(f"n{i}", **attrs)
     for j in range(draw(st.integers(min_value=0, max_value=8))):
         u, v = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
         attrs = draw(st.dictionaries(attr_names, values, max_size=4))
         attrs.pop("key", None)
-        g.add_edge(f"n{u}", f"n{v}", key=f"e{j + 1}", relation=draw(texts), **attrs)
+        attrs["relation"] = draw(texts)
+        g.add_edge(f"n{u}", f"n{v}", key=f"e{j + 1}", **attrs)
     return nx.freeze(g)
 
 
