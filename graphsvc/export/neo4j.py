@@ -41,14 +41,14 @@ def write(p: Prepared, directory: Path) -> list[Path]:
     rcols = [c for c in p.edge_columns if c.name not in REL_FIXED]
     nodes, rels = directory / "nodes.csv", directory / "relationships.csv"
     with nodes.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = csv.writer(fh, lineterminator="\r\n")  # \r\n: a bare \r in a value gets quoted
         w.writerow(["id:ID", ":LABEL", *(f"{c.name}:{_NEO_TYPES[c.type]}" for c in ncols)])
         for n, a in p.nodes:
             labels = ";".join(["Entity", label_of(str(a.get("kind", "")))]) if a.get("kind") \
                 else "Entity"
             w.writerow([n, labels, *(_cell(a.get(c.name)) for c in ncols)])
     with rels.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = csv.writer(fh, lineterminator="\r\n")  # \r\n: a bare \r in a value gets quoted
         w.writerow([":START_ID", ":END_ID", ":TYPE", "key:string",
                     *(f"{c.name}:{_NEO_TYPES[c.type]}" for c in rcols)])
         for e in p.edges:
