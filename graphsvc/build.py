@@ -55,8 +55,10 @@ class _Builder:
         self.sources = {r.record.id for r in seed.sources}
         self.edge_no = 0
         self.fact_rows: list[tuple[str, Row[FactRow]]] = []
+        self._strings: dict[str, str] = {}
+        self._edge_attrs: dict[tuple[str, str | None], dict[str, Any]] = {}
         # ids of rows already reported as broken: references to them add no second error
-        self.broken: set[str] = set(seed.broken_ids)
+        self.broken: set[str] = seed.broken_ids
 
     def err(self, row: Row[Any], field_: str, message: str, hint: str) -> None:
         self.problems.append(Problem(row.file, row.line, message, hint, field_))
@@ -88,8 +90,13 @@ class _Builder:
 
     # -- nodes -----------------------------------------------------------------------------
     def divisions(self) -> None:
-        rows = sorted(self.seed.divisions, key=lambda r: len(r.record.code))
-        for row in rows:
+        """Add every register unit as it streams in; link each to its parent afterwards.
+
+        Nothing but the graph is kept per row, so a national register (~665,000 rows) costs
+        no more memory than its nodes.
+        """
+        pending: list[tuple[str, str, str, str, str, int]] = []
+        for row in self.seed.iter_divisions():
             d = row.record
             self.check_source(row)
             spec = self.schema.kinds.get(d.kind)
@@ -121,9 +128,9 @@ class _Builder:
             if d.code in self.g:
                 self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
                 continue
-            township = None
+            parent = self.intern(d.parent)
             if spec.parent:
-                if not d.parent:
+                if not parent:
                     self.err(
                         row,
                         "parent",
@@ -131,36 +138,48 @@ class _Builder:
                         f"give the code of the {spec.parent} this {d.kind} belongs to",
                     )
                     continue
-                parent = self.g.nodes.get(d.parent)
-                if parent is None or parent["kind"] != spec.parent:
-                    self.err(
-                        row,
-                        "parent",
-                        f"unknown {spec.parent} '{d.parent}'",
-                        f"add the {spec.parent} to divisions.csv first, or correct the code",
-                    )
-                    continue
-                if not d.code.startswith(d.parent):
-                    self.err(
-                        row,
-                        "code",
-                        f"code {d.code} does not start with its parent's code {d.parent}",
-                        "correct the code or the parent",
-                    )
-                    continue
-                township = d.parent if spec.parent == "township" else None
+                pending.append((d.code, parent, spec.parent, d.source, row.file, row.line))
             attrs = {
-                "kind": d.kind,
-                "subtype": d.subtype,
+                "kind": self.intern(d.kind),
+                "subtype": self.intern(d.subtype),
                 "name": d.name,
                 "register_name": d.register_name,
-                "township": township,
+                "township": parent if spec.parent == "township" else None,
                 "code": d.code,
-                "source": d.source,
+                "source": self.intern(d.source),
             }
             self.add_node(d.code, attrs)
-            if d.parent:
-                self.add_edge(d.code, d.parent, "part_of", {"source": d.source})
+        nodes = self.g.nodes
+        for code, parent, parent_kind, source, file, line in pending:
+            p = nodes.get(parent)
+            if p is None or p["kind"] != parent_kind:
+                self.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f"unknown {parent_kind} '{parent}'",
+                        f"add the {parent_kind} to divisions.csv, or correct the code",
+                        "parent",
+                    )
+                )
+            elif not code.startswith(parent):
+                self.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f"code {code} does not start with its parent's code {parent}",
+                        "correct the code or the parent",
+                        "code",
+                    )
+                )
+            else:
+                self.add_edge(code, parent, "part_of", {"source": source})
+
+    def intern(self, value: str | None) -> str | None:
+        """One shared string object per distinct value (kinds, codes of parents, sources)."""
+        if value is None:
+            return None
+        return self._strings.setdefault(value, value)
 
     def entities(self) -> None:
         pending = []
@@ -253,18 +272,23 @@ class _Builder:
 
     # -- edges -----------------------------------------------------------------------------
     def add_edge(self, u: str, v: str, relation: str, attrs: dict[str, Any]) -> None:
+        """Add an edge with the next unique key (`e1`, `e2`, ...).
+
+        Edges whose attributes are equal share one attribute dict (the register's part_of
+        edges: hundreds of thousands of them); the graph is frozen and never edited, so
+        sharing is safe and saves a dict per edge.
+        """
         self.edge_no += 1
         spec = self.schema.relations[relation]
         clean = {k: val for k, val in attrs.items() if val is not None}
-        self.g.add_edge(
-            u,
-            v,
-            key=f"e{self.edge_no}",
-            relation=relation,
-            label=spec.zh,
-            directed=spec.directed,
-            **clean,
-        )
+        data = {"relation": relation, "label": spec.zh, "directed": spec.directed, **clean}
+        if set(clean) <= {"source"}:
+            data = self._edge_attrs.setdefault((relation, clean.get("source")), data)
+        succ = self.g._succ[u]
+        keydict = succ.get(v)
+        if keydict is None:
+            keydict = succ[v] = self.g._pred[v][u] = self.g.edge_key_dict_factory()
+        keydict[f"e{self.edge_no}"] = data
 
     def relations(self) -> None:
         for row in self.seed.relations:
@@ -392,7 +416,6 @@ class _Builder:
 def build(seed: SeedFiles, schema: Schema) -> Built:
     """Check the whole seed and build its graph; `problems` non-empty means it must not be used."""
     b = _Builder(seed, schema)
-    b.problems.extend(seed.problems)
     ids = Counter(r.record.id for r in seed.sources)
     for row in seed.sources:
         if ids[row.record.id] > 1:
@@ -400,6 +423,7 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
                 row, "id", f"duplicate source id '{row.record.id}'", "give each source its own id"
             )
     b.divisions()
+    b.problems.extend(seed.problems)  # after divisions: their row problems stream in
     b.entities()
     b.aliases()
     b.relations()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -38,7 +39,7 @@ class SeedFiles:
     schema: Schema | None
     rules: Rules
     sources: list[Row[Source]] = field(default_factory=list)
-    divisions: list[Row[Division]] = field(default_factory=list)
+    divisions_path: Path | None = None
     entities: list[Row[Entity]] = field(default_factory=list)
     aliases: list[Row[Alias]] = field(default_factory=list)
     relations: list[Row[Relation]] = field(default_factory=list)
@@ -48,6 +49,13 @@ class SeedFiles:
     broken_ids: set[str] = field(default_factory=set)
     has_sources: bool = True
     files: list[str] = field(default_factory=list)
+
+    def iter_divisions(self) -> Iterator[Row[Division]]:
+        """Stream the valid rows of divisions.csv; bad rows add to `problems` as they pass."""
+        if self.divisions_path is None:
+            return iter(())
+        shown = _display(self.root, "divisions.csv")
+        return iter_table(self.divisions_path, Division, shown, self.problems, self.broken_ids)
 
 
 def _display(root: Path, name: str) -> str:
@@ -78,29 +86,43 @@ def read_table(
     The id (or code) cell of each row that fails goes into `broken`, so that references to it
     are not reported a second time.
     """
-    rows: list[Row[R]] = []
     problems: list[Problem] = []
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return [], [
-            Problem(
-                shown,
-                line,
-                "is not UTF-8 text",
-                "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
-            )
-        ]
-    reader = csv.reader(text.splitlines(keepends=True))
+    rows = list(iter_table(path, model, shown, problems, broken))
+    return rows, problems
+
+
+def iter_table(
+    path: Path,
+    model: type[R],
+    shown: str,
+    problems: list[Problem],
+    broken: set[str] | None = None,
+) -> Iterator[Row[R]]:
+    """Stream the valid rows of one CSV table; append a Problem for each bad row or header."""
+    bad_line: list[int] = []
+    reader = csv.reader(_decoded_lines(path, bad_line))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return [], [
-            Problem(
-                shown, 1, "is empty", f"start it with the header row: {','.join(columns(model))}"
+        if not bad_line:
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    "is empty",
+                    f"start it with the header row: {','.join(columns(model))}",
+                )
             )
-        ]
+        else:
+            problems.append(
+                Problem(
+                    shown,
+                    bad_line[0],
+                    "is not UTF-8 text",
+                    "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
+                )
+            )
+        return
     expected = columns(model)
     required = [
         c for c, f in zip(expected, model.model_fields.values(), strict=True) if f.is_required()
@@ -113,14 +135,15 @@ def read_table(
             parts.append(f"missing column(s) {', '.join(missing)}")
         if unknown:
             parts.append(f"unknown column(s) {', '.join(unknown)}")
-        return [], [
+        problems.append(
             Problem(
                 shown,
                 1,
                 "header has " + " and ".join(parts),
                 f"the columns are: {','.join(expected)}",
             )
-        ]
+        )
+        return
     fast = getattr(model, "fast", None)
     start = 2
     for cells in reader:
@@ -142,15 +165,36 @@ def read_table(
         if fast is not None:
             record = fast(data)
             if record is not None:
-                rows.append(Row(record, shown, line))
+                yield Row(record, shown, line)
                 continue
         try:
-            rows.append(Row(model.model_validate(data), shown, line))
+            yield Row(model.model_validate(data), shown, line)
         except ValidationError as exc:
             problems.extend(_pydantic_problems(exc, shown, line))
             if broken is not None:
                 broken.update(data[k].strip() for k in ("id", "code") if data.get(k))
-    return rows, problems
+    if bad_line:
+        problems.append(
+            Problem(
+                shown,
+                bad_line[0],
+                "is not UTF-8 text",
+                "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
+            )
+        )
+
+
+def _decoded_lines(path: Path, bad_line: list[int]) -> Iterator[str]:
+    """The lines of a UTF-8 file (a BOM dropped), streamed; stops at the first line that is not
+    UTF-8 and records its number in `bad_line`."""
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad_line.append(n)
+                return
+            yield text.removeprefix("\ufeff") if n == 1 else text
 
 
 def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
@@ -233,6 +277,9 @@ def read_seed(root: Path) -> SeedFiles:
                         "`graphsvc import-divisions` writes both",
                     )
                 )
+            continue
+        if model is Division:  # the big one: streamed by the builder, never held
+            seed.divisions_path = path
             continue
         rows, tp = read_table(path, model, shown, seed.broken_ids)
         problems += tp

@@ -98,7 +98,7 @@ CASES: list[tuple[str, dict[str, tuple[str, str]], dict[str, str], list[str]]] =
         {"divisions.csv": "990101301201,village,村委会,新村,,990101301,T1\n"},
         [
             "divisions.csv:13: field 'parent': unknown township '990101301' — add the township to "
-            "divisions.csv first, or correct the code"
+            "divisions.csv, or correct the code"
         ],
     ),
     (
