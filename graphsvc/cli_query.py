@@ -62,8 +62,9 @@ def _town(r: Any) -> str:
 
 # -- text renderers ---------------------------------------------------------------------
 def show_weak_linked(r: q.WeakLinkedResult) -> str:
-    head = (f"{r.count} links of {r.weak_total} weak entities to strong ones, {r.year} "
-            f"(max hops {r.max_hops}, models {', '.join(r.models)})")
+    shown = "" if r.count == r.total else f" (showing {r.offset + 1}–{r.offset + r.count})"
+    head = (f"{r.total} links of {r.weak_total} weak entities to strong ones, {r.year} "
+            f"(max hops {r.max_hops}, models {', '.join(r.models)}){shown}")
     rows = [(x.weak.name, _town(x.weak), x.strong.name, "/".join(x.model_labels), x.hops,
              x.path.text, ",".join(x.sources)) for x in r.data]
     return head + "\n" + table(["weak", "township", "strong", "model", "hops", "path",
@@ -244,11 +245,14 @@ def register(sub: Any) -> None:
     qs.required = True
 
     p = _add(qs, "weak-linked", "weak villages and the strong entities they are linked to",
-             lambda n, a: q.weak_linked(n, a.year, _csv(a.models), a.max_hops, a.township),
+             lambda n, a: q.weak_linked(n, a.year, _csv(a.models), a.max_hops, a.township,
+                                        limit=a.limit, offset=a.offset),
              show_weak_linked, year=True)
     p.add_argument("--models", help="comma-separated models (default: all five)")
     p.add_argument("--max-hops", type=int, default=1, help="links to follow (default 1)")
     p.add_argument("--township", help="only this township (code or name)")
+    p.add_argument("--limit", type=int, help="show at most this many links (default: all)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many links first")
 
     p = _add(qs, "gaps", "weak villages without strong links, unorganised villages, weak orgs",
              lambda n, a: q.gaps(n, a.year, a.township), show_gaps, year=True)

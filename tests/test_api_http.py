@@ -254,9 +254,11 @@ def test_hops_are_capped(client: TestClient) -> None:
 
 
 def test_query_endpoints_match_the_library(client: TestClient, tiny: graphsvc.Network) -> None:
-    _same(client.get("/v1/queries/weak-linked"), queries.weak_linked(tiny))
+    _same(client.get("/v1/queries/weak-linked"), queries.weak_linked(tiny, limit=100))
     _same(client.get("/v1/queries/weak-linked?model=village_village&max_hops=2&year=2022"),
-          queries.weak_linked(tiny, 2022, ["village_village"], 2))
+          queries.weak_linked(tiny, 2022, ["village_village"], 2, limit=100))
+    _same(client.get("/v1/queries/weak-linked?limit=1&offset=1"),
+          queries.weak_linked(tiny, limit=1, offset=1))
     _same(client.get("/v1/queries/gaps?township=西镇"), queries.gaps(tiny, township="西镇"))
     _same(client.get("/v1/queries/group-metrics"), queries.group_metrics(tiny))
     _same(client.get("/v1/coverage?year=2021"), queries.coverage(tiny, 2021))

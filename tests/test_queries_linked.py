@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import graphsvc
+from graphsvc import InvalidQuery
 from graphsvc.queries import gaps, weak_linked
 
 S3_WEAK = {"泗马沟村", "长流水村", "葫芦棚村", "北下寺村"}
@@ -80,3 +81,18 @@ def test_fangshan_gaps_district_row(fangshan: graphsvc.Network) -> None:
     r = gaps(fangshan, township="周口店地区")
     assert not [g for g in r.data if g.gap == "weak_without_strong"]
     assert r.summary[0].weak >= 4
+
+
+def test_weak_linked_pages(fangshan) -> None:  # type: ignore[no-untyped-def]
+    """limit/offset page through the links; total counts them all; the pages add up."""
+    whole = weak_linked(fangshan)
+    assert whole.total == whole.count == 4 and whole.limit is None
+    first = weak_linked(fangshan, limit=3)
+    rest = weak_linked(fangshan, limit=3, offset=3)
+    assert (first.total, first.count, rest.count, rest.offset) == (4, 3, 1, 3)
+    assert [x.weak.id for x in first.data + rest.data] == [x.weak.id for x in whole.data]
+    assert weak_linked(fangshan, offset=10).data == []
+    with pytest.raises(InvalidQuery, match="limit must be a whole number >= 1"):
+        weak_linked(fangshan, limit=0)
+    with pytest.raises(InvalidQuery, match="offset must be a whole number >= 0"):
+        weak_linked(fangshan, offset=-1)

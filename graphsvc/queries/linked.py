@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -11,7 +12,6 @@ from ..errors import InvalidQuery
 from ..network import Network
 from .common import (
     EntityRef,
-    PathEdge,
     PathOut,
     StatusOut,
     check_models,
@@ -51,21 +51,28 @@ class WeakLink(BaseModel):
 
 
 class WeakLinkedResult(BaseModel):
-    """Every weak entity with the strong entities it is linked to."""
+    """Every weak entity with the strong entities it is linked to (one page of the links)."""
 
     year: int
     models: list[str]
     max_hops: int
     township: str | None
     weak_total: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
     data: list[WeakLink]
     count: int
+
+
+Step = tuple[str, str, str, bool]
+"""An edge as walked: stored source, stored target, key, walked forwards."""
 
 
 @dataclass(frozen=True)
 class _Trail:
     nodes: tuple[str, ...]
-    edges: tuple[PathEdge, ...]
+    edges: tuple[Step, ...]
     via: tuple[str, ...]
     models: tuple[str, ...]
 
@@ -80,21 +87,19 @@ def _steps(net: Network, node: str, models: set[str]) -> list[tuple[str, _Trail]
         model = attrs.get("model")
         if not is_joint(attrs) or (model is not None and model not in models):
             continue
-        e1 = edge_out(node, org, k1, g.edges[node, org, k1], forward=True)
+        e1 = (node, org, k1, True)
+        mods = (model,) if model else ()
         for other, k2 in idx.members.get(org, []):
-            if other == node:
-                continue
-            e2 = edge_out(other, org, k2, g.edges[other, org, k2], forward=False)
-            out.append((other, _Trail((org, other), (e1, e2), (org,),
-                                      (model,) if model else ())))
+            if other != node:
+                out.append((other, _Trail((org, other), (e1, (other, org, k2, False)), (org,),
+                                          mods)))
     for other, k, fwd in idx.partners.get(node, []):
         kinds = frozenset({g.nodes[node]["kind"], g.nodes[other]["kind"]})
         pmodel = PARTNER_MODELS.get(kinds)
         if pmodel is not None and pmodel not in models:
             continue
         u, v = (node, other) if fwd else (other, node)
-        e = edge_out(u, v, k, g.edges[u, v, k], forward=fwd)
-        out.append((other, _Trail((other,), (e,), (), (pmodel,) if pmodel else ())))
+        out.append((other, _Trail((other,), ((u, v, k, fwd),), (), (pmodel,) if pmodel else ())))
     return out
 
 
@@ -119,7 +124,8 @@ def links_of(net: Network, node: str, year: int, models: set[str],
             st = statuses.get(other)
             if st is not None and st.status == "strong":
                 found.append((other, nxt, hops + 1))
-            queue.append((other, nxt, hops + 1))
+            if hops + 1 < max_hops:
+                queue.append((other, nxt, hops + 1))
     return sorted(found, key=lambda f: (f[2], f[0]))
 
 
@@ -139,30 +145,62 @@ def weak_entities(net: Network, year: int, township: str | None) -> list[str]:
                   and (township is None or g.nodes[n].get("township") == township))
 
 
+_Link = tuple[str, str, _Trail, int]
+_LINKS: WeakKeyDictionary[Network, dict[tuple[object, ...], tuple[list[str], list[_Link]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _all_links(net: Network, year: int, models: tuple[str, ...], hops: int,
+               town: str | None) -> tuple[list[str], list[_Link]]:
+    """Every (weak, strong, trail, hops) of a question, found once per network and options."""
+    cache = _LINKS.setdefault(net, {})
+    key = (year, models, hops, town)
+    if key not in cache:
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        weak = weak_entities(net, year, town)
+        cache[key] = (weak, [(w, s, trail, n) for w in weak
+                             for s, trail, n in links_of(net, w, year, set(models), hops)])
+    return cache[key]
+
+
+def _link_out(net: Network, year: int, w: str, s: str, trail: _Trail, n: int) -> WeakLink:
+    g = net.graph
+    edges = [edge_out(u, v, k, g.edges[u, v, k], forward=f) for u, v, k, f in trail.edges]
+    wst = status_out(status_of(net, w, year))
+    sst = status_out(status_of(net, s, year))
+    cites = {e.cite for e in edges if e.cite} | {e.source for e in [*wst.evidence, *sst.evidence]}
+    ms = list(dict.fromkeys(trail.models))
+    return WeakLink(
+        weak=ref(net, w), weak_status=wst, strong=ref(net, s), strong_status=sst,
+        via=[ref(net, o) for o in trail.via], models=ms,
+        model_labels=[model_label(net, m) or m for m in ms], hops=n,
+        path=path_out(net, list(trail.nodes), edges), sources=sorted(cites))
+
+
 def weak_linked(net: Network, year: int | None = None, models: list[str] | None = None,
-                max_hops: int = 1, township: str | None = None) -> WeakLinkedResult:
-    """Each weak entity with every strong entity it is linked to, the path and the evidence."""
+                max_hops: int = 1, township: str | None = None, limit: int | None = None,
+                offset: int = 0) -> WeakLinkedResult:
+    """Each weak entity with every strong entity it is linked to, the path and the evidence.
+
+    The links are found once per network and options (an index walk, no scan of the graph);
+    `limit` and `offset` page through them, and only the page is turned into results.
+    """
     y = check_year(net, year)
     chosen = check_models(net, models)
     hops = check_hops(max_hops)
     town = resolve_township(net, township)
-    data: list[WeakLink] = []
-    weak = weak_entities(net, y, town)
-    for w in weak:
-        wst = status_out(status_of(net, w, y))
-        for s, trail, n in links_of(net, w, y, set(chosen), hops):
-            ms = list(dict.fromkeys(trail.models))
-            cites = {e.cite for e in trail.edges if e.cite}
-            sst = status_out(status_of(net, s, y))
-            cites |= {e.source for e in [*wst.evidence, *sst.evidence]}
-            data.append(WeakLink(
-                weak=ref(net, w), weak_status=wst, strong=ref(net, s), strong_status=sst,
-                via=[ref(net, o) for o in trail.via], models=ms,
-                model_labels=[model_label(net, m) or m for m in ms], hops=n,
-                path=path_out(net, list(trail.nodes), list(trail.edges)),
-                sources=sorted(cites)))
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidQuery(f"offset must be a whole number >= 0, not {offset!r}")
+    weak, links = _all_links(net, y, tuple(chosen), hops, town)
+    page = links[offset:] if limit is None else links[offset:offset + limit]
+    data = [_link_out(net, y, w, s, trail, n) for w, s, trail, n in page]
     return WeakLinkedResult(year=y, models=chosen, max_hops=hops, township=town,
-                            weak_total=len(weak), data=data, count=len(data))
+                            weak_total=len(weak), total=len(links), offset=offset, limit=limit,
+                            data=data, count=len(data))
 
 
 class Gap(BaseModel):

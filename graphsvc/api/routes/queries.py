@@ -23,10 +23,16 @@ Models = Annotated[list[str] | None, Query(
             summary="weak villages linked to a strong entity")
 def weak_linked(net: NetDep, year: Year = None, model: Models = None,
                 max_hops: Annotated[int, Query(ge=1, le=4)] = 1,
-                township: Township = None) -> q.WeakLinkedResult:
-    """Each weak village with every strong entity it is linked to: via, model, path, evidence."""
+                township: Township = None,
+                limit: Annotated[int, Query(ge=1, le=1000, description="links per page")] = 100,
+                offset: Annotated[int, Query(ge=0, description="links to skip")] = 0,
+                ) -> q.WeakLinkedResult:
+    """Each weak village with every strong entity it is linked to: via, model, path, evidence.
+
+    Paged: `total` counts every link, `data` holds `limit` of them from `offset`.
+    """
     return memo(net, q.weak_linked, year=year, models=model, max_hops=max_hops,
-                township=township)
+                township=township, limit=limit, offset=offset)
 
 
 @router.get("/queries/gaps", response_model=q.GapsResult, summary="what is missing")

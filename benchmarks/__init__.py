@@ -1,0 +1,1 @@
+"""graphsvc's benchmark suite: `python -m benchmarks` (see `benchmarks/__main__.py`)."""

