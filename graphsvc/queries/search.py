@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from pydantic import BaseModel
 
 from ..errors import InvalidQuery, UnknownEntity
-from ..names import initials, pinyin, simplified, stem
+from ..names import pinyin_and_initials, simplified, stem
 from ..network import Network
 from .common import EntityRef
 from .common import ref as eref
@@ -18,6 +18,8 @@ from .common import ref as eref
 SCORES = {"code": 1.0, "id": 1.0, "name": 1.0, "alias": 0.95, "suffix": 0.9,
           "pinyin": 0.8, "initials": 0.7, "variant": 0.6}
 TRADITIONAL_FACTOR = 0.98
+MAX_CANDIDATES = 200
+"""An ambiguous name lists every equally good candidate, up to this many."""
 LATIN = re.compile(r"^[a-z' ]+$")
 
 
@@ -41,14 +43,18 @@ class SearchResult(BaseModel):
     count: int
 
 
+Hit = tuple[str, str]
+"""(entity id, the spelling that matched)."""
+
+
 @dataclass
 class SearchIndex:
-    """Lookups by stem, pinyin, initials and one-character wildcard keys."""
+    """Lookups by stem, pinyin, initials and one-character wildcard keys (lists of hits)."""
 
-    stems: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    pinyins: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    inits: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    variants: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    stems: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
+    pinyins: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
+    inits: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
+    variants: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
 
 
 _INDEX: WeakKeyDictionary[Network, SearchIndex] = WeakKeyDictionary()
@@ -58,23 +64,31 @@ def _wild(s: str) -> list[str]:
     return [s[:i] + "\0" + s[i + 1:] for i in range(len(s))]
 
 
+def _put(table: dict[str, list[Hit]], key: str, hit: Hit) -> None:
+    bucket = table[key]
+    if not bucket or bucket[-1] != hit:  # a spelling's hits arrive together
+        bucket.append(hit)
+
+
 def search_index(net: Network) -> SearchIndex:
-    """The search index of a network, built once."""
+    """The search index of a network, built once (one pass over every name and alias)."""
     found = _INDEX.get(net)
     if found is not None:
         return found
     idx = SearchIndex()
     for spelling, ids in net.index.by_name.items():
         st = stem(spelling)
+        forms = {spelling, st}
+        keys = [(pinyin_and_initials(f)) for f in forms]
+        wild = _wild(st) if len(st) >= 2 else []
         for node in ids:
             hit = (node, spelling)
-            idx.stems[st].add(hit)
-            for form in {spelling, st}:
-                idx.pinyins[pinyin(form)].add(hit)
-                idx.inits[initials(form)].add(hit)
-            if len(st) >= 2:
-                for key in _wild(st):
-                    idx.variants[key].add(hit)
+            _put(idx.stems, st, hit)
+            for py, ini in keys:
+                _put(idx.pinyins, py, hit)
+                _put(idx.inits, ini, hit)
+            for key in wild:
+                _put(idx.variants, key, hit)
     _INDEX[net] = idx
     return idx
 
@@ -85,7 +99,7 @@ def _township(net: Network, township: str | None) -> str | None:
     try:
         node = net.resolve(township)
     except UnknownEntity:
-        hits = {n for n, _ in search_index(net).stems.get(stem(simplified(township)), set())
+        hits = {n for n, _ in search_index(net).stems.get(stem(simplified(township)), ())
                 if net.graph.nodes[n]["kind"] == "township"}
         if len(hits) != 1:
             raise
@@ -104,14 +118,14 @@ def _candidates(net: Network, text: str) -> list[tuple[str, str, str]]:
     for node in net.index.by_name.get(text, []):
         out.append((node, "name" if net.index.names[node] == text else "alias", text))
     st = stem(text)
-    out += [(n, "suffix", m) for n, m in sorted(idx.stems.get(st, set()))]
+    out += [(n, "suffix", m) for n, m in sorted(set(idx.stems.get(st, ())))]
     latin = text.lower().replace(" ", "").replace("'", "")
     if LATIN.match(text.lower()):
-        out += [(n, "pinyin", m) for n, m in sorted(idx.pinyins.get(latin, set()))]
-        out += [(n, "initials", m) for n, m in sorted(idx.inits.get(latin, set()))]
+        out += [(n, "pinyin", m) for n, m in sorted(set(idx.pinyins.get(latin, ())))]
+        out += [(n, "initials", m) for n, m in sorted(set(idx.inits.get(latin, ())))]
     elif len(st) >= 2:
         for key in _wild(st):
-            out += [(n, "variant", m) for n, m in sorted(idx.variants.get(key, set()))
+            out += [(n, "variant", m) for n, m in sorted(set(idx.variants.get(key, ())))
                     if stem(m) != st]
     return out
 
@@ -137,22 +151,28 @@ def search(net: Network, text: str, township: str | None = None, limit: int = 10
         raise InvalidQuery("search needs a text: a code, name, alias, pinyin or initials")
     town = _township(net, township)
     simple = simplified(raw)
-    best: dict[str, Match] = {}
+    best: dict[str, tuple[float, str, str, bool]] = {}
     tries = [(raw, False)] + ([(simple, True)] if simple != raw else [])
+    nodes = net.graph.nodes
     for form, trad in tries:
         for node, reason, matched in _candidates(net, form):
-            attrs = net.graph.nodes[node]
-            if town is not None and node != town and attrs.get("township") != town:
+            if town is not None and node != town and nodes[node].get("township") != town:
                 continue
             score = round(SCORES[reason] * (TRADITIONAL_FACTOR if trad else 1.0), 3)
-            if node not in best or best[node].score < score:
-                best[node] = Match(entity=eref(net, node), score=score,
-                                   reason="traditional" if trad and reason == "name" else reason,
-                                   matched=matched, explanation=_explain(reason, raw, matched,
-                                                                         trad))
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.township or "",
-                                                  m.entity.id))
-    ambiguous = len(ranked) > 1 and ranked[0].score == ranked[1].score
-    data = ranked if ambiguous and len(ranked) > limit and all(
-        m.score == ranked[0].score for m in ranked[:limit + 1]) else ranked[:limit]
+            if node not in best or best[node][0] < score:
+                best[node] = (score, reason, matched, trad)
+    ranked = sorted(best, key=lambda n: (-best[n][0], nodes[n].get("township") or "", n))
+    ambiguous = len(ranked) > 1 and best[ranked[0]][0] == best[ranked[1]][0]
+    top = best[ranked[0]][0] if ranked else 0.0
+    if ambiguous:  # every equally good candidate, not a guess (up to MAX_CANDIDATES)
+        ties = sum(1 for n in ranked[:MAX_CANDIDATES] if best[n][0] == top)
+        chosen = ranked[:max(limit, ties)]
+    else:
+        chosen = ranked[:limit]
+    data = []
+    for node in chosen:
+        score, reason, matched, trad = best[node]
+        data.append(Match(entity=eref(net, node), score=score,
+                          reason="traditional" if trad and reason == "name" else reason,
+                          matched=matched, explanation=_explain(reason, raw, matched, trad)))
     return SearchResult(text=raw, township=town, ambiguous=ambiguous, data=data, count=len(data))
