@@ -26,6 +26,20 @@ def _key(value: Any) -> Hashable:
     return value  # type: ignore[no-any-return]
 
 
+MISSING: Any = object()
+
+
+def peek(net: Network, fn: Callable[..., T], **kwargs: Any) -> T:
+    """What `memo` would return without computing anything: the cached value or `MISSING`."""
+    key = (fn.__module__, fn.__qualname__, *((k, _key(v)) for k, v in sorted(kwargs.items())))
+    with _lock:
+        cache = _caches.get(net)
+        if cache is None or key not in cache:
+            return MISSING  # type: ignore[no-any-return]
+        cache.move_to_end(key)
+        return cache[key]  # type: ignore[no-any-return]
+
+
 def memo(net: Network, fn: Callable[..., T], **kwargs: Any) -> T:
     """`fn(net, **kwargs)`, computed once per network and options (errors are not cached)."""
     key = (fn.__module__, fn.__qualname__, *((k, _key(v)) for k, v in sorted(kwargs.items())))

@@ -151,6 +151,14 @@ def entity_json(net: Network, ref: str, township: str | None = None,
     return to_json(entity_detail(net, ref, township, year))
 
 
+def neighbors_json(net: Network, ref: str, hops: int = 1,
+                   relations: list[str] | None = None) -> bytes:
+    """The ego network of an entity (`queries.neighbors`) as JSON bytes, for the API's cache."""
+    from ..queries import neighbors
+
+    return neighbors(net, ref, hops=hops, relations=relations).model_dump_json().encode()
+
+
 def relation_groups(net: Network, node: str) -> list[dict[str, Any]]:
     """The relations of an entity grouped by kind and direction, with the other ends."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)

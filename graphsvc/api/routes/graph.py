@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from ... import queries as q
-from ..deps import HopsDep, NetDep
+from .. import listing
+from ..cache import MISSING, memo, peek
+from ..deps import HopsDep, NetDep, fast_json
 
 router = APIRouter(tags=["graph"])
 
@@ -17,10 +20,18 @@ Relations = Annotated[list[str] | None, Query(
 
 @router.get("/entities/{ref}/neighbors", response_model=q.NeighborsResult,
             summary="the ego network of an entity")
-def neighbors(net: NetDep, ref: str, hops: HopsDep,
-              relation: Relations = None) -> q.NeighborsResult:
-    """Every entity within `hops` steps (edges walked either way), with the edge that reached it."""
-    return q.neighbors(net, ref, hops=hops, relations=relation)
+async def neighbors(net: NetDep, ref: str, hops: HopsDep,
+                    relation: Relations = None) -> Response:
+    """Every entity within `hops` steps (edges walked either way), with the edge that reached it.
+
+    A hot path: answered from the per-network cache on the event loop; a first request for an
+    entity and options is computed in the thread pool.
+    """
+    body = peek(net, listing.neighbors_json, ref=ref, hops=hops, relations=relation)
+    if body is MISSING:
+        body = await run_in_threadpool(memo, net, listing.neighbors_json, ref=ref, hops=hops,
+                                       relations=relation)
+    return fast_json(net, body)
 
 
 @router.get("/paths", response_model=q.PathsResult, summary="shortest paths between two entities")
