@@ -28,6 +28,10 @@ class Built:
     completeness: list[dict[str, Any]] = field(default_factory=list)
 
 
+UNIQUE_ATTRS = frozenset({"name", "register_name", "note", "code"})
+"""Attributes whose values are (nearly) unique: not worth interning."""
+
+
 def _ref_problem(exc: Exception, row: Row[Any], col: str) -> Problem:
     if isinstance(exc, AmbiguousName):
         return Problem(
@@ -51,7 +55,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.g = nx.MultiDiGraph()
-        self.index = NameIndex()
+        self.index = NameIndex(self.g._node)
         self.sources = {r.record.id for r in seed.sources}
         self.edge_no = 0
         self.fact_rows: list[tuple[str, Row[FactRow]]] = []
@@ -252,7 +256,13 @@ class _Builder:
             self.add_node(e.id, attrs)
 
     def add_node(self, node_id: str, attrs: dict[str, Any]) -> None:
-        clean = {k: v for k, v in attrs.items() if v is not None}
+        # names, register names and notes are unique; every other value repeats across nodes
+        intern = self._strings.setdefault
+        clean = {
+            k: (v if k in UNIQUE_ATTRS or not isinstance(v, str) else intern(v, v))
+            for k, v in attrs.items()
+            if v is not None
+        }
         clean["pinyin"], clean["initials"] = pinyin_and_initials(clean["name"])
         self.g.add_node(node_id, **clean)
         self.index.add(node_id, clean["name"], clean.get("township"))
@@ -280,7 +290,12 @@ class _Builder:
         """
         self.edge_no += 1
         spec = self.schema.relations[relation]
-        clean = {k: val for k, val in attrs.items() if val is not None}
+        intern = self._strings.setdefault
+        clean = {
+            k: (val if k in UNIQUE_ATTRS or not isinstance(val, str) else intern(val, val))
+            for k, val in attrs.items()
+            if val is not None
+        }
         data = {"relation": relation, "label": spec.zh, "directed": spec.directed, **clean}
         if set(clean) <= {"source"}:
             data = self._edge_attrs.setdefault((relation, clean.get("source")), data)
@@ -291,7 +306,7 @@ class _Builder:
         keydict[f"e{self.edge_no}"] = data
 
     def relations(self) -> None:
-        for row in self.seed.relations:
+        for row in self.seed.iter_relations():
             r: Relation = row.record
             self.check_source(row)
             spec = self.schema.relations.get(r.relation)
@@ -344,7 +359,7 @@ class _Builder:
     # -- facts -----------------------------------------------------------------------------
     def facts(self) -> dict[str, list[Fact]]:
         out: dict[str, list[Fact]] = defaultdict(list)
-        for row in self.seed.facts:
+        for row in self.seed.iter_facts():
             f = row.record
             self.check_source(row)
             self.check_enum(row, "fact", "fact", [f.fact])
@@ -367,8 +382,9 @@ class _Builder:
                 )
             target = self.resolve(row, "entity", f.entity)
             if target is not None:
-                out[target].append(Fact.from_row(f, target))
-                self.fact_rows.append((target, row))
+                out[target].append(Fact.from_row(f, target, self.intern))
+                if f.fact == "declared_count":
+                    self.fact_rows.append((target, row))
         return out
 
     def completeness(self) -> list[dict[str, Any]]:
@@ -423,11 +439,11 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
                 row, "id", f"duplicate source id '{row.record.id}'", "give each source its own id"
             )
     b.divisions()
-    b.problems.extend(seed.problems)  # after divisions: their row problems stream in
     b.entities()
     b.aliases()
     b.relations()
     facts = b.facts()
+    b.problems.extend(seed.problems)  # last: the streamed tables add theirs as they are read
     completeness = b.completeness()
     nx.freeze(b.g)
     return Built(b.g, b.index, dict(facts), b.problems, b.warnings, completeness)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -189,19 +190,24 @@ class Fact:
     note: str | None = None
 
     @classmethod
-    def from_row(cls, row: FactRow, entity: str) -> Fact:
-        """The stored fact of a validated row, about the resolved entity id."""
+    def from_row(
+        cls, row: FactRow, entity: str, intern: Callable[[str | None], str | None] = lambda s: s
+    ) -> Fact:
+        """The stored fact of a validated row, about the resolved entity id.
+
+        `intern` may share one string object per distinct type, key, unit and source.
+        """
         d = row.__dict__
         return cls(
             entity,
-            d["fact"],
-            d["key"],
+            intern(d["fact"]) or "",
+            intern(d["key"]) or "",
             d["value"],
-            d["unit"],
-            d["qualifier"],
+            intern(d["unit"]),
+            intern(d["qualifier"]),
             d["year"],
-            d["model"],
-            d["source"],
+            intern(d["model"]),
+            intern(d["source"]) or "",
             d["note"],
         )
 

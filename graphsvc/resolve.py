@@ -4,23 +4,55 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import AmbiguousName, UnknownEntity
 
 
+class _AttrView(Mapping[str, Any]):
+    """A read-only id -> attribute mapping over the graph's node attributes (no copy)."""
+
+    def __init__(self, nodes: dict[str, dict[str, Any]], attr: str) -> None:
+        self._nodes, self._attr = nodes, attr
+
+    def __getitem__(self, key: str) -> Any:
+        return self._nodes[key].get(self._attr)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._nodes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
 @dataclass
 class NameIndex:
-    """Exact lookup of entities by id, name and alias, scoped by township when asked."""
+    """Exact lookup of entities by id, name and alias, scoped by township when asked.
 
-    names: dict[str, str] = field(default_factory=dict)  # id -> display name
-    townships: dict[str, str | None] = field(default_factory=dict)  # id -> township code
+    `nodes` is the graph's node-attribute dict: names and townships are read from it rather
+    than copied (a national network has ~700,000 of each).
+    """
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, entity_id: str, name: str, township: str | None) -> None:
-        """Register an entity under its id and official name."""
-        self.names[entity_id] = name
-        self.townships[entity_id] = township
+    @property
+    def names(self) -> Mapping[str, str]:
+        """id -> official name."""
+        return _AttrView(self.nodes, "name")
+
+    @property
+    def townships(self) -> Mapping[str, str | None]:
+        """id -> township code (None for entities outside any township)."""
+        return _AttrView(self.nodes, "township")
+
+    def add(self, entity_id: str, name: str, township: str | None = None) -> None:
+        """Register an entity (already a node of the graph) under its official name."""
         self.add_alias(entity_id, name)
 
     def add_alias(self, entity_id: str, alias: str) -> None:
@@ -30,7 +62,7 @@ class NameIndex:
             ids.append(entity_id)
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self.names
+        return entity_id in self.nodes
 
     def resolve(self, ref: str) -> str:
         """The id that `ref` names: an id or code, a unique name or alias, or TOWNSHIP/NAME.
@@ -38,7 +70,7 @@ class NameIndex:
         Raises `UnknownEntity` (with close matches) or `AmbiguousName` (with every candidate).
         """
         ref = ref.strip()
-        if ref in self.names:
+        if ref in self.nodes:
             return ref
         scope: str | None = None
         name = ref

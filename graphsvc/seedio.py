@@ -20,6 +20,7 @@ from .status import Rules
 R = TypeVar("R", bound=Record)
 RULES_FILE = "rules.yaml"
 REQUIRED = ("sources.csv", "divisions.csv")
+STREAMED = ("divisions.csv", "relations.csv", "facts.csv")
 
 
 @dataclass(frozen=True)
@@ -39,23 +40,32 @@ class SeedFiles:
     schema: Schema | None
     rules: Rules
     sources: list[Row[Source]] = field(default_factory=list)
-    divisions_path: Path | None = None
     entities: list[Row[Entity]] = field(default_factory=list)
     aliases: list[Row[Alias]] = field(default_factory=list)
-    relations: list[Row[Relation]] = field(default_factory=list)
-    facts: list[Row[FactRow]] = field(default_factory=list)
+    streamed: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     data_version: str = ""
     broken_ids: set[str] = field(default_factory=set)
     has_sources: bool = True
     files: list[str] = field(default_factory=list)
 
+    def _stream(self, name: str, model: type[R]) -> Iterator[Row[R]]:
+        path = self.streamed.get(name)
+        if path is None:
+            return iter(())
+        return iter_table(path, model, _display(self.root, name), self.problems, self.broken_ids)
+
     def iter_divisions(self) -> Iterator[Row[Division]]:
         """Stream the valid rows of divisions.csv; bad rows add to `problems` as they pass."""
-        if self.divisions_path is None:
-            return iter(())
-        shown = _display(self.root, "divisions.csv")
-        return iter_table(self.divisions_path, Division, shown, self.problems, self.broken_ids)
+        return self._stream("divisions.csv", Division)
+
+    def iter_relations(self) -> Iterator[Row[Relation]]:
+        """Stream the valid rows of relations.csv; bad rows add to `problems` as they pass."""
+        return self._stream("relations.csv", Relation)
+
+    def iter_facts(self) -> Iterator[Row[FactRow]]:
+        """Stream the valid rows of facts.csv; bad rows add to `problems` as they pass."""
+        return self._stream("facts.csv", FactRow)
 
 
 def _display(root: Path, name: str) -> str:
@@ -278,8 +288,8 @@ def read_seed(root: Path) -> SeedFiles:
                     )
                 )
             continue
-        if model is Division:  # the big one: streamed by the builder, never held
-            seed.divisions_path = path
+        if name in STREAMED:  # the big ones: read once by the builder, never held
+            seed.streamed[name] = path
             continue
         rows, tp = read_table(path, model, shown, seed.broken_ids)
         problems += tp
