@@ -53,8 +53,9 @@ def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
     except OSError:
         return None
     try:
-        header, payload = blob.split(b"\n", 1)
-        magic, version, digest = header.split(b" ")
+        cut = blob.index(b"\n")
+        magic, version, digest = blob[:cut].split(b" ")
+        payload = memoryview(blob)[cut + 1 :]  # no copy of a file that may be hundreds of MB
         if magic != MAGIC or version.decode() != data_version:
             raise ValueError("header does not match")
         if hashlib.sha256(payload).hexdigest().encode() != digest:
