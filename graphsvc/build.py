@@ -264,7 +264,11 @@ class _Builder:
             if v is not None
         }
         clean["pinyin"], clean["initials"] = pinyin_and_initials(clean["name"])
-        self.g.add_node(node_id, **clean)
+        # what DiGraph.add_node does for a new node, without copying the attributes again
+        g = self.g
+        g._succ[node_id] = g.adjlist_inner_dict_factory()
+        g._pred[node_id] = g.adjlist_inner_dict_factory()
+        g._node[node_id] = clean
         self.index.add(node_id, clean["name"], clean.get("township"))
 
     def aliases(self) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import GraphsvcError
 from .names import short_name
-from .records import Division, Source, columns
+from .records import Division, DivisionRow, Source, columns
 
 REGISTER_FILES = ("areas.csv", "streets.csv", "villages.csv")
 REGISTER_SOURCE = Source(
@@ -133,8 +133,7 @@ def iter_divisions(
         if progress is not None and n % 20000 == 0:
             progress("villages", n)
         if row["code"].startswith(scope):
-            yield Division.model_construct(
-                None,
+            yield Division(
                 code=row["code"],
                 kind="village",
                 subtype=village_subtype(row["code"]),
@@ -194,7 +193,7 @@ def import_divisions(
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "divisions.csv"
     tmp = out_dir / ".divisions.csv.tmp"
-    write_csv(tmp, Division, counted(iter_divisions(register_dir, scope, progress)))
+    write_csv(tmp, DivisionRow, counted(iter_divisions(register_dir, scope, progress)))
     if counts["district"] == 0:
         tmp.unlink()
         kind = SCOPES.get(len(scope), "county")

@@ -7,7 +7,11 @@ from functools import cache, lru_cache
 
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-_MAX_PHRASE = max(len(k) for k in PHRASES_DICT)
+_PHRASE_LEN: dict[str, int] = {}
+"""The longest dictionary phrase starting with each character (most characters start none)."""
+for _phrase in PHRASES_DICT:
+    if len(_phrase) > _PHRASE_LEN.get(_phrase[0], 1):
+        _PHRASE_LEN[_phrase[0]] = len(_phrase)
 
 # Register suffixes of village-level units, longest first, and the short form each becomes.
 VILLAGE_SUFFIXES = (
@@ -89,7 +93,7 @@ def syllables(text: str) -> list[str]:
     buf = ""
     i, n = 0, len(text)
     while i < n:
-        for size in range(min(_MAX_PHRASE, n - i), 1, -1):
+        for size in range(min(_PHRASE_LEN.get(text[i], 1), n - i), 1, -1):
             readings = PHRASES_DICT.get(text[i : i + size])
             if readings is not None:
                 if buf:

@@ -45,8 +45,25 @@ class Source(Record):
     note: OptText = None
 
 
-class Division(Record):
-    """An official division: district, township- or village-level unit (divisions.csv)."""
+@dataclass
+class Division:
+    """An official division: district, township- or village-level unit (a row of divisions.csv).
+
+    A plain dataclass: the register has ~665,000 rows nationally. `DivisionRow` validates the
+    rows its fast path cannot vouch for.
+    """
+
+    code: str
+    kind: str
+    subtype: str | None = None
+    name: str = ""
+    register_name: str | None = None
+    parent: str | None = None
+    source: str = ""
+
+
+class DivisionRow(Record):
+    """The validator of a divisions.csv row (columns, required cells, code pattern)."""
 
     code: Annotated[str, Field(pattern=CODE_RE.pattern)]
     kind: Text
@@ -58,23 +75,29 @@ class Division(Record):
 
     @classmethod
     def fast(cls, data: dict[str, str]) -> Division | None:
-        """The record for a plainly valid row without pydantic's per-row cost, else None.
+        """The record of a plainly valid row without pydantic's per-row cost, else None.
 
-        The register has ~665,000 rows nationally; rows this cannot vouch for go through full
-        validation, which also words their errors.
+        Rows this cannot vouch for go through full validation, which also words their errors.
         """
-        clean = {k: (v.strip() or None) for k, v in data.items()}
-        code = clean.get("code")
-        if (
-            len(clean) > 7
-            or code is None
-            or not CODE_RE.match(code)
-            or not clean.get("kind")
-            or not clean.get("name")
-            or not clean.get("source")
-        ):
+        code = data.get("code", "").strip()
+        kind = data.get("kind", "").strip()
+        name = data.get("name", "").strip()
+        source = data.get("source", "").strip()
+        if len(data) > 7 or not (kind and name and source and CODE_RE.match(code)):
             return None
-        return cls.model_construct(None, **clean)
+        return Division(
+            code,
+            kind,
+            data.get("subtype", "").strip() or None,
+            name,
+            data.get("register_name", "").strip() or None,
+            data.get("parent", "").strip() or None,
+            source,
+        )
+
+    def record(self) -> Division:
+        """The plain record of this validated row."""
+        return Division(**self.__dict__)
 
 
 class Entity(Record):
@@ -214,7 +237,7 @@ class Fact:
 
 TABLES: dict[str, type[Record]] = {
     "sources.csv": Source,
-    "divisions.csv": Division,
+    "divisions.csv": DivisionRow,
     "entities.csv": Entity,
     "aliases.csv": Alias,
     "relations.csv": Relation,

@@ -13,21 +13,33 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem
-from .records import TABLES, Alias, Division, Entity, FactRow, Record, Relation, Source, columns
+from .records import (
+    TABLES,
+    Alias,
+    Division,
+    DivisionRow,
+    Entity,
+    FactRow,
+    Record,
+    Relation,
+    Source,
+    columns,
+)
 from .schema import SCHEMA_FILE, Schema, _yaml_reason, default_schema_text, parse_schema
 from .status import Rules
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 RULES_FILE = "rules.yaml"
 REQUIRED = ("sources.csv", "divisions.csv")
 STREAMED = ("divisions.csv", "relations.csv", "facts.csv")
 
 
 @dataclass(frozen=True)
-class Row(Generic[R]):
+class Row(Generic[T]):
     """A validated record and where it came from."""
 
-    record: R
+    record: T
     file: str
     line: int
 
@@ -57,7 +69,12 @@ class SeedFiles:
 
     def iter_divisions(self) -> Iterator[Row[Division]]:
         """Stream the valid rows of divisions.csv; bad rows add to `problems` as they pass."""
-        return self._stream("divisions.csv", Division)
+        for row in self._stream("divisions.csv", DivisionRow):
+            rec: Division | DivisionRow = row.record
+            if isinstance(rec, DivisionRow):  # a row the fast path passed on to pydantic
+                yield Row(rec.record(), row.file, row.line)
+            else:
+                yield row  # type: ignore[misc]  # the fast path made a Division
 
     def iter_relations(self) -> Iterator[Row[Relation]]:
         """Stream the valid rows of relations.csv; bad rows add to `problems` as they pass."""
