@@ -129,7 +129,7 @@ class _Builder:
                     f"unknown {d.kind} subtype '{d.subtype}'",
                     f"use one of: {', '.join(spec.subtypes)}",
                 )
-            if d.code in self.g:
+            if d.code in self.g._node:
                 self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
                 continue
             parent = self.intern(d.parent)
