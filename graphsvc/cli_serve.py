@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 from typing import Any
@@ -35,7 +36,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(levelname)s:     %(name)s: %(message)s")
     _seed_path(str(settings.seed) if settings.seed else None)
-    net = load(settings.seed)  # a bad seed stops here with every error listed (exit 1)
+    # A bad seed stops here with every error listed (exit 1). With several workers, this load
+    # also leaves a snapshot, so that each worker process starts warm from it.
+    net = load(settings.seed, snapshot=True if settings.workers > 1 else None)
     print(f"graphsvc: serving {net!r} on http://{settings.host}:{settings.port}", flush=True)
     common: dict[str, Any] = {
         "host": settings.host, "port": settings.port, "log_level": settings.log_level,
@@ -45,7 +48,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.workers == 1:
         uvicorn.run(create_app(settings, net), **common)
         return 0
-    # several workers: each process builds the app from GRAPHSVC_* (SIGHUP restarts them all)
+    # several workers: each process builds the app from GRAPHSVC_* (SIGHUP restarts them all).
+    # uvicorn spawns its workers (no fork), so nothing loaded here can be shared with them: the
+    # supervisor drops its copy rather than hold a whole network it never serves.
+    del net
+    gc.collect()
     for key, value in settings.model_dump().items():
         if value is None:
             continue

@@ -99,3 +99,28 @@ def test_serve_refuses_a_bad_seed_at_start(tiny_copy: Callable[..., Path]) -> No
          str(seed)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "divisions.csv" in proc.stderr and "castle" in proc.stderr
+
+
+def test_several_workers(tiny_copy: Callable[..., Path]) -> None:
+    """`--workers 2`: the seed is checked once, a snapshot is left for the workers, both serve."""
+    seed = tiny_copy()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--seed", str(seed), "--workers", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, proc)
+        assert list((seed / ".graphsvc-cache").glob("network-*.pickle"))
+        for _ in range(20):  # spread over both workers
+            r = httpx.get(f"{base}/v1/entities/990101101202", timeout=10)
+            assert r.status_code == 200 and r.json()["name"] == "乙村"
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
