@@ -44,3 +44,28 @@ def test_fangshan_communities(fangshan: graphsvc.Network) -> None:
                                         for o in c.official))
     assert "黄山店村" in {m.name for m in zkd.members}
     assert metrics(fangshan, top=1).most_connected[0].entity.kind in {"township", "district"}
+
+
+def test_betweenness_estimate_matches_networkx_sampling() -> None:
+    """Above the exact limit, the sampled estimate equals networkx's k-sample on the same
+    sources, and reports how many sources it used."""
+    import networkx as nx
+
+    from graphsvc.queries.metrics import EXACT_BETWEENNESS_LIMIT, betweenness
+
+    g = nx.random_labeled_tree(EXACT_BETWEENNESS_LIMIT + 100, seed=3)
+    g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
+    ours, used, note = betweenness(g, sample=40, budget=60.0, seed=42)
+    theirs = nx.betweenness_centrality(g, k=40, seed=42)
+    assert used == 40 and "estimated from 40 of 5100 source nodes" in note
+    assert max(abs(ours[n] - theirs[n]) for n in g) < 1e-9
+
+
+def test_betweenness_time_budget_stops_sampling() -> None:
+    import networkx as nx
+
+    from graphsvc.queries.metrics import EXACT_BETWEENNESS_LIMIT, betweenness
+
+    g = nx.path_graph(EXACT_BETWEENNESS_LIMIT + 10)
+    _, used, note = betweenness(g, sample=500, budget=0.0)
+    assert used == 10 and "stopped by the time budget" in note

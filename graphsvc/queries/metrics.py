@@ -5,6 +5,7 @@ Both are computed once per :class:`Network` (one data version) and cached for it
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -15,11 +16,17 @@ from ..errors import InvalidQuery
 from ..network import Network
 from .common import EntityRef, indexes
 from .common import ref as eref
-from .paths import undirected
 
 SEED = 42
-EXACT_BETWEENNESS_LIMIT = 5000  # above this many nodes betweenness is sampled (seeded)
+WHOLE_GRAPH_LIMIT = 50_000
+"""Up to this many nodes metrics cover the whole graph; above it (a province, the country)
+the organisational subgraph: every edge but the register's part_of, and the entities on them."""
+EXACT_BETWEENNESS_LIMIT = 5000
+"""Above this many nodes betweenness is estimated from a seeded sample of source nodes."""
 SAMPLE = 500
+"""The most sources a betweenness estimate uses."""
+TIME_BUDGET = 20.0
+"""Seconds a betweenness estimate may take: sampling stops early when they run out."""
 
 
 class MetricRow(BaseModel):
@@ -31,12 +38,21 @@ class MetricRow(BaseModel):
 
 
 class MetricsResult(BaseModel):
-    """The most connected entities, the bridges and PageRank, top N of each."""
+    """The most connected entities, the bridges and PageRank, top N of each.
+
+    `scope` says which graph they were computed on; `betweenness_sources` of `scope_nodes`
+    says how many sources the bridges estimate used (all of them when exact).
+    """
 
     data_version: str
     nodes: int
     edges: int
     top: int
+    scope: str
+    scope_nodes: int
+    scope_edges: int
+    betweenness_sources: int
+    betweenness_note: str
     most_connected: list[MetricRow]
     bridges: list[MetricRow]
     pagerank: list[MetricRow]
@@ -75,8 +91,13 @@ class CommunitiesResult(BaseModel):
 
 @dataclass(frozen=True)
 class _Scores:
+    scope: str
+    nodes: int
+    edges: int
     degree: dict[str, float]
     betweenness: dict[str, float]
+    sources: int
+    note: str
     pagerank: dict[str, float]
 
 
@@ -84,14 +105,75 @@ _SCORES: WeakKeyDictionary[Network, _Scores] = WeakKeyDictionary()
 _COMMUNITIES: WeakKeyDictionary[Network, CommunitiesResult] = WeakKeyDictionary()
 
 
+def undirected(net: Network, organisational: bool = False) -> nx.Graph:
+    """The network (or its organisational part: no part_of edges) as a simple undirected graph;
+    each edge keeps the stored edges between its two ends in `edges`."""
+    g = nx.Graph()
+    if not organisational:
+        g.add_nodes_from(net.graph.nodes)
+    for u, v, k, rel in net.graph.edges(keys=True, data="relation"):
+        if organisational and rel == "part_of":
+            continue
+        if g.has_edge(u, v):
+            g.edges[u, v]["edges"].append((u, v, k, rel))
+        else:
+            g.add_edge(u, v, edges=[(u, v, k, rel)])
+    return g
+
+
+def _scope(net: Network) -> tuple[str, nx.Graph]:
+    if net.graph.number_of_nodes() <= WHOLE_GRAPH_LIMIT:
+        return "whole graph", undirected(net)
+    return "organisational subgraph (no part_of edges)", undirected(net, organisational=True)
+
+
+def betweenness(g: nx.Graph, sample: int = SAMPLE, budget: float = TIME_BUDGET,
+                seed: int = SEED) -> tuple[dict[str, float], int, str]:
+    """Betweenness centrality: exact on small graphs, else estimated from seeded sources.
+
+    Sources are drawn as networkx draws them and added in batches until `sample` or the time
+    `budget` is reached; the estimate is scaled as networkx scales its `k`-sample, and its
+    standard error shrinks like 1/sqrt(sources). Returns (values, sources used, a note).
+    """
+    n = g.number_of_nodes()
+    if n <= EXACT_BETWEENNESS_LIMIT:
+        return nx.betweenness_centrality(g), n, "exact"
+    import random
+
+    sources = random.Random(seed).sample(list(g), min(sample, n))
+    total = dict.fromkeys(g, 0.0)
+    used = 0
+    started = time.perf_counter()
+    for i in range(0, len(sources), 10):
+        batch = sources[i:i + 10]
+        part = nx.betweenness_centrality_subset(g, batch, list(g), normalized=False)
+        for node, value in part.items():
+            total[node] += value
+        used += len(batch)
+        if time.perf_counter() - started > budget:
+            break
+    # As networkx (3.6) rescales a k-sample, endpoints excluded: subset values of an
+    # undirected graph are half the ordered-pair counts; a sampled source cannot lie on its
+    # own paths, so it is averaged over k - 1 sources.
+    chosen = set(sources[:used])
+    scale = 2.0 / (used * (n - 2))
+    scale_source = 2.0 / ((used - 1) * (n - 2)) if used > 1 else 0.0
+    note = (f"estimated from {used} of {n} source nodes (seed {seed}"
+            + (", stopped by the time budget" if used < min(sample, n) else "")
+            + f"); relative error about 1/sqrt({used}) = {used ** -0.5:.0%} for central nodes")
+    values = {k: v * (scale_source if k in chosen else scale) for k, v in total.items()}
+    return values, used, note
+
+
 def _scores(net: Network) -> _Scores:
     found = _SCORES.get(net)
     if found is None:
-        g = undirected(net)
-        k = SAMPLE if g.number_of_nodes() > EXACT_BETWEENNESS_LIMIT else None
+        scope, g = _scope(net)
+        values, used, note = betweenness(g)
         found = _Scores(
+            scope=scope, nodes=g.number_of_nodes(), edges=g.number_of_edges(),
             degree={n: float(d) for n, d in g.degree()},
-            betweenness=nx.betweenness_centrality(g, k=k, seed=SEED if k else None),
+            betweenness=values, sources=used, note=note,
             pagerank=pagerank(g),
         )
         _SCORES[net] = found
@@ -133,7 +215,8 @@ def metrics(net: Network, top: int = 20) -> MetricsResult:
     s = _scores(net)
     return MetricsResult(
         data_version=net.data_version, nodes=net.graph.number_of_nodes(),
-        edges=net.graph.number_of_edges(), top=top,
+        edges=net.graph.number_of_edges(), top=top, scope=s.scope, scope_nodes=s.nodes,
+        scope_edges=s.edges, betweenness_sources=s.sources, betweenness_note=s.note,
         most_connected=_top(net, s.degree, top, 0), bridges=_top(net, s.betweenness, top, 6),
         pagerank=_top(net, s.pagerank, top, 6))
 
@@ -144,12 +227,8 @@ def communities(net: Network) -> CommunitiesResult:
     found = _COMMUNITIES.get(net)
     if found is not None:
         return found
-    full = undirected(net)
-    g = nx.Graph()
-    for u, v, d in full.edges(data=True):
-        if any(x[3] != "part_of" for x in d["edges"]):
-            g.add_edge(u, v)
-    isolated = full.number_of_nodes() - g.number_of_nodes()
+    g = undirected(net, organisational=True)
+    isolated = net.graph.number_of_nodes() - g.number_of_nodes()
     parts = nx.community.louvain_communities(g, seed=SEED) if g.number_of_edges() else []
     modularity = nx.community.modularity(g, parts) if parts else 0.0
     idx = indexes(net)

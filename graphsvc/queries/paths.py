@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
-from itertools import islice
+from collections.abc import Callable
 from typing import Any
-from weakref import WeakKeyDictionary
 
-import networkx as nx
 from pydantic import BaseModel
 
 from ..errors import InvalidQuery
@@ -102,30 +101,78 @@ class PathsResult(BaseModel):
     count: int
 
 
-_UNDIRECTED: WeakKeyDictionary[Network, nx.Graph] = WeakKeyDictionary()
+def _adjacent(net: Network, rels: set[str] | None) -> Callable[[str], list[str]]:
+    """Neighbours of a node with edges walked either way (through `rels` only, if given),
+    read straight from the stored graph: no undirected copy of a national network."""
+    succ, pred = net.graph._succ, net.graph._pred
+
+    def ok(keydict: dict[str, dict[str, Any]]) -> bool:
+        return rels is None or any(d["relation"] in rels for d in keydict.values())
+
+    def adjacent(node: str) -> list[str]:
+        out = {v for v, kd in succ[node].items() if ok(kd)}
+        out.update(u for u, kd in pred[node].items() if ok(kd))
+        out.discard(node)
+        return sorted(out)
+
+    return adjacent
 
 
-def undirected(net: Network) -> nx.Graph:
-    """The network as a simple undirected graph (built once per network); each edge keeps
-    the stored edges between its two ends in `edges`."""
-    found = _UNDIRECTED.get(net)
-    if found is None:
-        found = nx.Graph()
-        found.add_nodes_from(net.graph.nodes)
-        for u, v, k, rel in net.graph.edges(keys=True, data="relation"):
-            if found.has_edge(u, v):
-                found.edges[u, v]["edges"].append((u, v, k, rel))
-            else:
-                found.add_edge(u, v, edges=[(u, v, k, rel)])
-        _UNDIRECTED[net] = found
+def _bfs_path(adjacent: Callable[[str], list[str]], s: str, t: str, banned_nodes: set[str],
+              banned_edges: set[tuple[str, str]]) -> list[str] | None:
+    """One shortest path from s to t avoiding some nodes and (undirected) edges, or None."""
+    parent: dict[str, str | None] = {s: None}
+    queue = deque([s])
+    while queue:
+        cur = queue.popleft()
+        for nxt in adjacent(cur):
+            if nxt in parent or nxt in banned_nodes or (cur, nxt) in banned_edges:
+                continue
+            parent[nxt] = cur
+            if nxt == t:
+                path = [t]
+                while (p := parent[path[-1]]) is not None:
+                    path.append(p)
+                return path[::-1]
+            queue.append(nxt)
+    return None
+
+
+def k_shortest_paths(adjacent: Callable[[str], list[str]], s: str, t: str,
+                     k: int) -> list[list[str]]:
+    """Up to k shortest simple paths from s to t, shortest first (Yen's algorithm, BFS)."""
+    first = _bfs_path(adjacent, s, t, set(), set())
+    if first is None:
+        return []
+    found = [first]
+    candidates: list[tuple[int, list[str]]] = []
+    while len(found) < k:
+        prev = found[-1]
+        for i in range(len(prev) - 1):
+            root = prev[: i + 1]
+            banned_edges = set()
+            for p in found:
+                if p[: i + 1] == root and len(p) > i + 1:
+                    banned_edges |= {(p[i], p[i + 1]), (p[i + 1], p[i])}
+            spur = _bfs_path(adjacent, prev[i], t, set(root[:-1]), banned_edges)
+            if spur is not None:
+                path = root[:-1] + spur
+                if path not in found and (len(path), path) not in candidates:
+                    heapq.heappush(candidates, (len(path), path))
+        if not candidates:
+            break
+        found.append(heapq.heappop(candidates)[1])
     return found
 
 
-def _best_edge(net: Network, a: str, b: str, stored: list[tuple[str, str, str, str]],
-               rels: set[str] | None) -> PathEdge:
-    ok = [s for s in stored if rels is None or s[3] in rels]
-    u, v, k, _ = min(ok, key=lambda s: (s[3] in ADMIN, int(s[2][1:]) if s[2][1:].isdigit() else 0))
-    return edge_out(u, v, k, net.graph.edges[u, v, k], forward=(u == a))
+def _edge_between(net: Network, a: str, b: str, rels: set[str] | None) -> PathEdge:
+    """The edge to show between two adjacent nodes: an organisational one before part_of."""
+    stored = [(a, b, k, d) for k, d in net.graph._succ[a].get(b, {}).items()]
+    stored += [(b, a, k, d) for k, d in net.graph._succ[b].get(a, {}).items()]
+    ok = [x for x in stored if rels is None or x[3]["relation"] in rels]
+    u, v, k, d = min(ok, key=lambda x: (x[3]["relation"] in ADMIN,
+                                        int(x[2][1:]) if x[2][1:].isdigit() else 0))
+    return edge_out(u, v, k, d, forward=(u == a))
 
 
 def paths(net: Network, source: str, target: str, limit: int = 5,
@@ -138,19 +185,10 @@ def paths(net: Network, source: str, target: str, limit: int = 5,
     s, t = net.resolve(source), net.resolve(target)
     if s == t:
         raise InvalidQuery(f"source and target are the same entity ({s} {net.name(s)})")
-    base = undirected(net)
-    g: Any = base
-    if rel_set is not None:
-        g = nx.subgraph_view(base, filter_edge=lambda a, b: any(
-            x[3] in rel_set for x in base.edges[a, b]["edges"]))
     found: list[PathOut] = []
-    try:
-        for nodes in islice(nx.shortest_simple_paths(g, s, t), limit * 4):
-            edges = [_best_edge(net, a, b, g.edges[a, b]["edges"], rel_set)
-                     for a, b in zip(nodes, nodes[1:], strict=False)]
-            found.append(path_out(net, list(nodes), edges))
-    except nx.NetworkXNoPath:
-        pass
+    for nodes in k_shortest_paths(_adjacent(net, rel_set), s, t, limit * 4):
+        edges = [_edge_between(net, a, b, rel_set) for a, b in zip(nodes, nodes[1:], strict=False)]
+        found.append(path_out(net, nodes, edges))
     found.sort(key=lambda p: (p.length, sum(e.relation in ADMIN for e in p.edges), p.text))
     data = found[:limit]
     return PathsResult(source=eref(net, s), target=eref(net, t), data=data, count=len(data))
