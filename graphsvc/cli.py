@@ -224,15 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _register_extras() -> None:
-    """Import the modules that add subcommands (each appends to EXTRA_COMMANDS once)."""
-    import importlib
-
-    for module in ("graphsvc.cli_query", "graphsvc.cli_export", "graphsvc.cli_serve"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    """Import the modules that add subcommands (query, export, serve); each appends its
+    register function to EXTRA_COMMANDS once, when first imported. They import this module,
+    so they are imported here rather than at the top."""
+    from . import cli_export, cli_query, cli_serve  # noqa: F401
 
 
 if __name__ == "__main__":
