@@ -34,7 +34,24 @@ def _seed_path(value: str | None) -> Path | None:
 
 def load_seed(args: argparse.Namespace) -> Network:
     """Load the seed the command was given (`--seed` or a positional SEED_DIR)."""
-    return load(_seed_path(getattr(args, "seed", None)))
+    progress = terminal_progress()
+    try:
+        return load(_seed_path(getattr(args, "seed", None)), progress=progress)
+    finally:
+        if progress is not None:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def terminal_progress() -> Callable[[str, int], None] | None:
+    """A progress line on stderr for long loads, when stderr is a terminal (else None)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(name: str, rows: int) -> None:
+        text = "reading the snapshot" if name == "snapshot" else f"reading {name}: {rows:,} rows"
+        print(f"\r\033[K  {text}", end="", file=sys.stderr, flush=True)
+
+    return show
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -229,7 +229,12 @@ SNAPSHOT_MIN_SECONDS = 1.0
 """Loads that take longer than this leave a snapshot (smaller seeds are cheaper to rebuild)."""
 
 
-def load(seed_dir: str | Path | None = None, *, snapshot: bool | None = None) -> Network:
+def load(
+    seed_dir: str | Path | None = None,
+    *,
+    snapshot: bool | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Network:
     """Load a seed directory (default: the bundled Fangshan seed) into a :class:`Network`.
 
     Every file is read and every record checked; if anything is wrong, :class:`InvalidSeed`
@@ -238,9 +243,12 @@ def load(seed_dir: str | Path | None = None, *, snapshot: bool | None = None) ->
     `snapshot`: None (default) reuses a snapshot of this exact data version if one exists and
     writes one after a load slower than a second; True always writes one; False neither reads
     nor writes (also set by the environment variable GRAPHSVC_SNAPSHOT=0).
+
+    `progress`, if given, is told (file name, rows read) as large tables stream in, and
+    ("snapshot", 0) before a snapshot is read: a terminal can show a long load moving.
     """
     from . import bundled_seed
-    from .snapshot import read_snapshot, write_snapshot
+    from .snapshot import read_snapshot, snapshot_path, write_snapshot
 
     started = time.perf_counter()
     root = Path(seed_dir) if seed_dir is not None else bundled_seed()
@@ -250,6 +258,8 @@ def load(seed_dir: str | Path | None = None, *, snapshot: bool | None = None) ->
         snapshot = False
     version, _ = seed_version(root)
     if snapshot is not False:
+        if progress is not None and snapshot_path(root, version).exists():
+            progress("snapshot", 0)
         with gc_paused():
             parts = read_snapshot(root, version)
         if parts is not None:
@@ -269,7 +279,7 @@ def load(seed_dir: str | Path | None = None, *, snapshot: bool | None = None) ->
                 report,
                 root,
             )
-    net = _build(root, started)
+    net = _build(root, started, progress)
     if snapshot or (snapshot is None and net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
         write_snapshot(
             root,
@@ -288,10 +298,12 @@ def load(seed_dir: str | Path | None = None, *, snapshot: bool | None = None) ->
     return net
 
 
-def _build(root: Path, started: float) -> Network:
+def _build(
+    root: Path, started: float, progress: Callable[[str, int], None] | None = None
+) -> Network:
     """Read, check and build a seed directory (no snapshot)."""
     with gc_paused():
-        seed = read_seed(root)
+        seed = read_seed(root, progress)
         if seed.schema is None:
             raise InvalidSeed(seed.problems)
         built = build(seed, seed.schema)

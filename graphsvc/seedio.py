@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -55,6 +55,7 @@ class SeedFiles:
     entities: list[Row[Entity]] = field(default_factory=list)
     aliases: list[Row[Alias]] = field(default_factory=list)
     streamed: dict[str, Path] = field(default_factory=dict)
+    progress: Progress | None = None
     problems: list[Problem] = field(default_factory=list)
     data_version: str = ""
     broken_ids: set[str] = field(default_factory=set)
@@ -65,7 +66,8 @@ class SeedFiles:
         path = self.streamed.get(name)
         if path is None:
             return iter(())
-        return iter_table(path, model, _display(self.root, name), self.problems, self.broken_ids)
+        rows = iter_table(path, model, _display(self.root, name), self.problems, self.broken_ids)
+        return rows if self.progress is None else _reported(rows, name, self.progress)
 
     def iter_divisions(self) -> Iterator[Row[Division]]:
         """Stream the valid rows of divisions.csv; bad rows add to `problems` as they pass."""
@@ -83,6 +85,21 @@ class SeedFiles:
     def iter_facts(self) -> Iterator[Row[FactRow]]:
         """Stream the valid rows of facts.csv; bad rows add to `problems` as they pass."""
         return self._stream("facts.csv", FactRow)
+
+
+Progress = Callable[[str, int], None]
+"""Told (file name, rows read so far) every PROGRESS_EVERY rows of a streamed table."""
+PROGRESS_EVERY = 50_000
+
+
+def _reported(rows: Iterator[T], name: str, progress: Progress) -> Iterator[T]:
+    n = 0
+    for n, row in enumerate(rows, 1):
+        if n % PROGRESS_EVERY == 0:
+            progress(name, n)
+        yield row
+    if n >= PROGRESS_EVERY and n % PROGRESS_EVERY:
+        progress(name, n)  # the total, once
 
 
 def _display(root: Path, name: str) -> str:
@@ -271,7 +288,7 @@ def seed_version(root: Path) -> tuple[str, list[str]]:
     return digest.hexdigest()[:16], files
 
 
-def read_seed(root: Path) -> SeedFiles:
+def read_seed(root: Path, progress: Progress | None = None) -> SeedFiles:
     """Read and validate every file of a seed directory, row by row; collect every problem."""
     problems: list[Problem] = []
     if not root.is_dir():
@@ -286,7 +303,7 @@ def read_seed(root: Path) -> SeedFiles:
     problems += sp
     rules, rp = read_rules(root / RULES_FILE, _display(root, RULES_FILE))
     problems += rp
-    seed = SeedFiles(root=root, schema=schema, rules=rules)
+    seed = SeedFiles(root=root, schema=schema, rules=rules, progress=progress)
     seed.data_version, seed.files = seed_version(root)
     for name, model in TABLES.items():
         path = root / name

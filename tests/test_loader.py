@@ -162,3 +162,14 @@ def test_fast_pinyin_agrees_with_pypinyin(fangshan: graphsvc.Network) -> None:
     names += ["吕家村", "绿洲社区", "长流水村", "A区2号", "中国石油大学（北京）"]
     for name in names:
         assert syllables(name) == lazy_pinyin(name), name
+
+
+def test_progress_is_reported_for_streamed_tables(tiny_copy, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import graphsvc.seedio
+
+    monkeypatch.setattr(graphsvc.seedio, "PROGRESS_EVERY", 4)
+    seen: list[tuple[str, int]] = []
+    graphsvc.load(tiny_copy(), progress=lambda name, n: seen.append((name, n)))
+    assert seen == [("divisions.csv", 4), ("divisions.csv", 8), ("divisions.csv", 11),
+                    ("relations.csv", 4), ("relations.csv", 8), ("relations.csv", 10),
+                    ("facts.csv", 4), ("facts.csv", 8)]
