@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..queries.common import EvidenceItem
+
 Scalar = str | int | float | bool
 
 
@@ -87,28 +89,13 @@ class FactOut(Out):
     source: SourceOut
 
 
-class EvidenceOut(Out):
-    """Why a status holds: the rule, the fact and its source."""
-
-    side: str
-    rule: str
-    rule_description: str
-    fact: str
-    key: str
-    value: float | None = None
-    unit: str | None = None
-    year: int | None = None
-    source: str
-    note: str | None = None
-
-
 class StatusOut(Out):
     """Weak / strong / unknown for a year, with the evidence."""
 
     entity: str
     year: int
     status: Literal["weak", "strong", "unknown"]
-    evidence: list[EvidenceOut]
+    evidence: list[EvidenceItem]
 
 
 class RelatedOut(Out):
