@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
                            expose_headers=["ETag", "Link"])
     # the hot path first: routes are matched in order, and nesting costs a little per request
     app.include_router(entities.hot, prefix="/v1", responses=COMMON_RESPONSES)
+    app.include_router(graph.hot, prefix="/v1", responses=COMMON_RESPONSES)
     docs.install(app)
     app.include_router(meta.health, dependencies=[Depends(reject_unknown_params)])
     # the token is checked by TokenMiddleware, unknown parameters by NetDep (or per router)

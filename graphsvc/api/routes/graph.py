@@ -13,12 +13,13 @@ from ..cache import MISSING, memo, peek
 from ..deps import HopsDep, NetDep, fast_json
 
 router = APIRouter(tags=["graph"])
+hot = APIRouter(tags=["graph"])  # neighbours: mounted ahead of the other routes, like the lookup
 
 Relations = Annotated[list[str] | None, Query(
     alias="relation", description="relation kinds to follow (repeat the parameter); default all")]
 
 
-@router.get("/entities/{ref}/neighbors", response_model=q.NeighborsResult,
+@hot.get("/entities/{ref}/neighbors", response_model=q.NeighborsResult,
             summary="the ego network of an entity")
 async def neighbors(net: NetDep, ref: str, hops: HopsDep,
                     relation: Relations = None) -> Response:
