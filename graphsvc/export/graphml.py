@@ -32,13 +32,19 @@ def _keys(cols: list[Column], domain: str, prefix: str) -> tuple[list[str], dict
     return lines, ids
 
 
-def _data(attrs: dict[str, Scalar], opening: dict[str, str]) -> str:
-    # the hot loop of big exports: strings (most values) skip formatting, and escaping
-    # only runs on the few that hold a special character
-    return "".join([
-        f"{opening[k]}{(v if _special(v) is None else v.translate(TEXT_TABLE))}</data>"
-        if type(v) is str else f"{opening[k]}{fmt_value(v)}</data>"
-        for k, v in attrs.items()])
+def _values(attrs: dict[str, Scalar]) -> tuple[str, ...]:
+    # the hot loop of big exports: strings (most values) skip formatting, and escaping only
+    # runs when one search over all of them finds a special character
+    vals = tuple([v if type(v) is str else fmt_value(v) for v in attrs.values()])
+    if _special("".join(vals)) is not None:
+        vals = tuple([v.translate(TEXT_TABLE) for v in vals])
+    return vals
+
+
+def _template(head: str, keys: tuple[str, ...], ids: dict[str, str], tail: str) -> str:
+    """A %-template of one element with these data keys, made once per shape of attributes."""
+    cells = "".join(f'<data key="{ids[k]}">%s</data>' for k in keys)
+    return head + cells + tail
 
 
 def write(p: Prepared, out: BinaryIO, edge_types: bool = False) -> None:
@@ -56,17 +62,25 @@ def write(p: Prepared, out: BinaryIO, edge_types: bool = False) -> None:
     sink.add('  <graph id="G" edgedefault="directed">\n')
     node_ids = xml_ids([n for n, _ in p.nodes], "n")
     id_of = dict(zip((n for n, _ in p.nodes), node_ids, strict=True))
-    nopen = {k: f'<data key="{v}">' for k, v in nkeys.items()}
-    eopen = {k: f'<data key="{v}">' for k, v in ekeys.items()}
     add = sink.add
+    shapes: dict[tuple[str, ...], str] = {}
     for (_, attrs), nid in zip(p.nodes, node_ids, strict=True):
-        add(f'    <node id="{nid}">{_data(attrs, nopen)}</node>\n')
+        keys = tuple(attrs)
+        tpl = shapes.get(keys)
+        if tpl is None:
+            tpl = shapes[keys] = _template('    <node id="%s">', keys, nkeys, "</node>\n")
+        add(tpl % (nid, *_values(attrs)))
     edge_ids = xml_ids([e.key for e in p.edges], "e")
+    shapes = {}
     for e, eid in zip(p.edges, edge_ids, strict=True):
         typ = ""
         if edge_types and "relation" in e.attrs:
             typ = f' label="{esc_attr(str(e.attrs["relation"]))}"'
-        ends = f'source="{id_of[e.source]}" target="{id_of[e.target]}"'
-        add(f'    <edge id="{eid}" {ends}{typ}>{_data(e.attrs, eopen)}</edge>\n')
+        keys = tuple(e.attrs)
+        tpl = shapes.get(keys)
+        if tpl is None:
+            tpl = shapes[keys] = _template('    <edge id="%s" source="%s" target="%s"%s>', keys,
+                                           ekeys, "</edge>\n")
+        add(tpl % (eid, id_of[e.source], id_of[e.target], typ, *_values(e.attrs)))
     sink.add("  </graph>\n</graphml>\n")
     sink.flush()

@@ -209,6 +209,34 @@ def _clean_attrs(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dic
     return out
 
 
+_ONLY_STR = {str}
+
+
+def _clean_plain(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dict[Any, str],
+                 skip: frozenset[str], shapes: dict[tuple[Any, ...], list[str] | None],
+                 ) -> dict[str, Scalar] | None:
+    """`_clean_attrs` for the common case, about 3x faster: every value a non-blank string
+    free of forbidden characters, under keys already seen together. None: take the slow path.
+    """
+    vals = list(data.values())
+    if not vals or set(map(type, vals)) != _ONLY_STR or "" in vals:
+        return None
+    if _search_bad("".join(vals)) is not None or any(map(str.isspace, vals)):
+        return None
+    keys = tuple(data)
+    if keys not in shapes:  # first time these keys come together: check them once
+        found = [names.get(k) or names.setdefault(k, clean_name(k if type(k) is str else str(k)))
+                 for k in keys]
+        if len(set(found)) == len(found) and skip.isdisjoint(found):
+            for c in found:
+                seen.setdefault(c, set()).add(str)
+            shapes[keys] = found
+        else:
+            shapes[keys] = None
+    cols = shapes[keys]
+    return dict(zip(cols, vals, strict=True)) if cols is not None else None
+
+
 def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
             year: int | None = None, color_by: str = "kind",
             positions: Mapping[Any, tuple[float, float]] | None = None) -> Prepared:
@@ -219,9 +247,12 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
     edge_seen: dict[str, set[type]] = {}
     degrees = dict(graph.degree())
     names: dict[Any, str] = {}
+    shapes: dict[tuple[Any, ...], list[str] | None] = {}
     for node, data in graph.nodes(data=True):
         nid = str(node)
-        attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
+        attrs = _clean_plain(data, node_seen, names, ADDED_NODE_COLUMNS, shapes)
+        if attrs is None:
+            attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
         label = scalar(data.get("label")) or attrs.get("name") or clean_text(nid) or nid
         st = statuses.get(nid)
         status = str(getattr(st, "status", st)) if st is not None else "unknown"
@@ -236,8 +267,13 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
         }
         nodes.append((nid, {**added, **attrs}))
     edges: list[EdgeRow] = []
+    # a loaded network shares one attribute dict between equal edges (the register's
+    # part_of edges): clean each such dict once and share the result the same way
+    cleaned: dict[int, dict[str, Scalar]] = {}
     for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = _clean_attrs(data, edge_seen, names)
+        attrs = cleaned.get(id(data))
+        if attrs is None:
+            attrs = cleaned[id(data)] = _clean_attrs(data, edge_seen, names)
         edges.append(EdgeRow(str(key), str(u), str(v), attrs))
     if _safe_weight(edges):
         edge_seen["weight_value"] = edge_seen.pop("weight")
