@@ -11,7 +11,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -237,6 +237,29 @@ def _clean_plain(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dic
     return dict(zip(cols, vals, strict=True)) if cols is not None else None
 
 
+def _nodes(graph: nx.Graph) -> Iterable[tuple[Any, Mapping[Any, Any]]]:
+    """(node, attributes) of a graph or graph view, read from its node mapping directly (the
+    public view builds a tuple per node through several layers)."""
+    node_map = getattr(graph, "_node", None)
+    return node_map.items() if node_map is not None else graph.nodes(data=True)
+
+
+def _edges(graph: nx.Graph) -> Iterator[tuple[Any, Any, Any, Mapping[Any, Any]]]:
+    """(u, v, key, attributes) of every edge of a multigraph (or view), from its adjacency."""
+    if not graph.is_multigraph():
+        for u, v, data in graph.edges(data=True):
+            yield u, v, None, data
+        return
+    succ = getattr(graph, "_succ", None) if graph.is_directed() else None
+    if succ is None:
+        yield from graph.edges(keys=True, data=True)
+        return
+    for u, nbrs in succ.items():
+        for v, keydict in nbrs.items():
+            for key, data in keydict.items():
+                yield u, v, key, data
+
+
 def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
             year: int | None = None, color_by: str = "kind",
             positions: Mapping[Any, tuple[float, float]] | None = None) -> Prepared:
@@ -245,18 +268,32 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
     nodes: list[tuple[str, dict[str, Scalar]]] = []
     node_seen: dict[str, set[type]] = {}
     edge_seen: dict[str, set[type]] = {}
-    degrees = dict(graph.degree())
     names: dict[Any, str] = {}
     shapes: dict[tuple[Any, ...], list[str] | None] = {}
-    for node, data in graph.nodes(data=True):
+    # edges first: their pass also counts the degrees (networkx's degree view sums per node)
+    edges: list[EdgeRow] = []
+    degrees: dict[Any, int] = dict.fromkeys(graph, 0)
+    # a loaded network shares one attribute dict between equal edges (the register's
+    # part_of edges): clean each such dict once and share the result the same way
+    cleaned: dict[int, dict[str, Scalar]] = {}
+    for u, v, key, data in _edges(graph):
+        degrees[u] += 1
+        degrees[v] += 1
+        attrs = cleaned.get(id(data))
+        if attrs is None:
+            attrs = cleaned[id(data)] = _clean_attrs(data, edge_seen, names)
+        edges.append(EdgeRow(str(key), str(u), str(v), attrs))
+    for node, data in _nodes(graph):
         nid = str(node)
         attrs = _clean_plain(data, node_seen, names, ADDED_NODE_COLUMNS, shapes)
         if attrs is None:
             attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
-        label = scalar(data.get("label")) or attrs.get("name") or clean_text(nid) or nid
+        own = data.get("label")
+        label = (scalar(own) if own is not None else None) or attrs.get("name") \
+            or clean_text(nid) or nid
         st = statuses.get(nid)
         status = str(getattr(st, "status", st)) if st is not None else "unknown"
-        degree = int(degrees[node])
+        degree = degrees[node]
         kind = str(attrs.get("kind", ""))
         added: dict[str, Scalar] = {
             "label": _text(label), "status": status,
@@ -266,15 +303,6 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
             "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
         }
         nodes.append((nid, {**added, **attrs}))
-    edges: list[EdgeRow] = []
-    # a loaded network shares one attribute dict between equal edges (the register's
-    # part_of edges): clean each such dict once and share the result the same way
-    cleaned: dict[int, dict[str, Scalar]] = {}
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = cleaned.get(id(data))
-        if attrs is None:
-            attrs = cleaned[id(data)] = _clean_attrs(data, edge_seen, names)
-        edges.append(EdgeRow(str(key), str(u), str(v), attrs))
     if _safe_weight(edges):
         edge_seen["weight_value"] = edge_seen.pop("weight")
     if nodes:
