@@ -39,17 +39,22 @@ def wait_ready(base: str, proc: subprocess.Popen[str], seconds: float = 60) -> N
     raise AssertionError("server not ready in time")
 
 
-@pytest.fixture
-def server(tiny_copy: Callable[..., Path]) -> Iterator[tuple[str, subprocess.Popen[str], Path]]:
-    seed = tiny_copy()
+def start_serve(seed: Path, *flags: str) -> tuple[str, subprocess.Popen[str]]:
+    """A real `graphsvc serve` of `seed` on a free loopback port (not yet ready)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.Popen(
         [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--seed", str(seed), "--token", "tok"],
+         "--seed", str(seed), *flags],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", proc
+
+
+@pytest.fixture
+def server(tiny_copy: Callable[..., Path]) -> Iterator[tuple[str, subprocess.Popen[str], Path]]:
+    seed = tiny_copy()
+    base, proc = start_serve(seed, "--token", "tok")
     try:
         wait_ready(base, proc)
         yield base, proc, seed
@@ -104,14 +109,7 @@ def test_serve_refuses_a_bad_seed_at_start(tiny_copy: Callable[..., Path]) -> No
 def test_several_workers(tiny_copy: Callable[..., Path]) -> None:
     """`--workers 2`: the seed is checked once, a snapshot is left for the workers, both serve."""
     seed = tiny_copy()
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--seed", str(seed), "--workers", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    base, proc = start_serve(seed, "--workers", "2")
     try:
         wait_ready(base, proc)
         assert list((seed / ".graphsvc-cache").glob("network-*.pickle"))

@@ -59,38 +59,15 @@ def test_small_scenario_loads_and_answers(tmp_path: Path) -> None:
     ).read_bytes()
 
 
+def _synth(src: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graphsvc", "synth", "--from", str(src),
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+
+
 def test_synth_cli(tmp_path: Path) -> None:
     register = _register(tmp_path, villages=200)
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphsvc",
-            "synth",
-            "--from",
-            str(register),
-            "--out",
-            str(tmp_path / "s"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = _synth(register, tmp_path / "s")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"SYNTHETIC scenario in {tmp_path / 's'}: 200 villages")
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphsvc",
-            "synth",
-            "--from",
-            str(tmp_path),
-            "--out",
-            str(tmp_path / "t"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = _synth(tmp_path, tmp_path / "t")
     assert r.returncode == 2 and "import-divisions --all" in r.stderr
