@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..network import Network
-from . import docs, errors
+from . import docs, errors, examples
 from .deps import TokenMiddleware, reject_unknown_params
 from .errors import PROBLEM
 from .models import ProblemOut
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     for module in (meta, entities, graph, queries, export, admin):
         v1.include_router(module.router)
     app.include_router(v1)
+    examples.install(app)
     return app
 
 
