@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,24 +35,26 @@ def _seed_path(value: str | None) -> Path | None:
 
 def load_seed(args: argparse.Namespace) -> Network:
     """Load the seed the command was given (`--seed` or a positional SEED_DIR)."""
-    progress = terminal_progress()
-    try:
+    with terminal_progress() as progress:
         return load(_seed_path(getattr(args, "seed", None)), progress=progress)
-    finally:
-        if progress is not None:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def terminal_progress() -> Callable[[str, int], None] | None:
-    """A progress line on stderr for long loads, when stderr is a terminal (else None)."""
+@contextmanager
+def terminal_progress() -> Iterator[Callable[[str, int], None] | None]:
+    """A progress line on stderr for long reads, when stderr is a terminal (else None);
+    the line is cleared at the end."""
     if not sys.stderr.isatty():
-        return None
+        yield None
+        return
 
     def show(name: str, rows: int) -> None:
         text = "reading the snapshot" if name == "snapshot" else f"reading {name}: {rows:,} rows"
         print(f"\r\033[K  {text}", end="", file=sys.stderr, flush=True)
 
-    return show
+    try:
+        yield show
+    finally:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -99,14 +102,8 @@ def cmd_import_divisions(args: argparse.Namespace) -> int:
     from .divisions import import_divisions
 
     scope = "" if args.all else (args.county or args.city or args.province)
-    result = import_divisions(
-        Path(args.register),
-        scope,
-        Path(args.out),
-        progress=_progress if sys.stderr.isatty() else None,
-    )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    with terminal_progress() as progress:
+        result = import_divisions(Path(args.register), scope, Path(args.out), progress=progress)
     print(result.text())
     for f in result.files:
         print(f"wrote {f}")
@@ -126,10 +123,6 @@ def cmd_synth(args: argparse.Namespace) -> int:
         f"entities, {r.relations} relations, {r.facts} facts (random seed {args.random_seed})"
     )
     return 0
-
-
-def _progress(what: str, n: int) -> None:
-    print(f"\r  reading {what}: {n:,} rows", end="", file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,6 @@ import argparse
 import gc
 import logging
 import os
-import sys
 from typing import Any
 
 from .cli import EXTRA_COMMANDS, UsageError, _seed_path, terminal_progress
@@ -39,10 +38,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _seed_path(str(settings.seed) if settings.seed else None)
     # A bad seed stops here with every error listed (exit 1). With several workers, this load
     # also leaves a snapshot, so that each worker process starts warm from it.
-    progress = terminal_progress()
-    net = load(settings.seed, snapshot=True if settings.workers > 1 else None, progress=progress)
-    if progress is not None:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    with terminal_progress() as progress:
+        net = load(settings.seed, snapshot=True if settings.workers > 1 else None,
+                   progress=progress)
     print(f"graphsvc: serving {net!r} on http://{settings.host}:{settings.port}", flush=True)
     common: dict[str, Any] = {
         "host": settings.host, "port": settings.port, "log_level": settings.log_level,

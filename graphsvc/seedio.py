@@ -158,14 +158,7 @@ def iter_table(
                 )
             )
         else:
-            problems.append(
-                Problem(
-                    shown,
-                    bad_line[0],
-                    "is not UTF-8 text",
-                    "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
-                )
-            )
+            problems.append(_not_utf8(shown, bad_line[0]))
         return
     expected = columns(model)
     required = [
@@ -218,14 +211,12 @@ def iter_table(
             if broken is not None:
                 broken.update(data[k].strip() for k in ("id", "code") if data.get(k))
     if bad_line:
-        problems.append(
-            Problem(
-                shown,
-                bad_line[0],
-                "is not UTF-8 text",
-                "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
-            )
-        )
+        problems.append(_not_utf8(shown, bad_line[0]))
+
+
+def _not_utf8(shown: str, line: int) -> Problem:
+    return Problem(shown, line, "is not UTF-8 text",
+                   "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)")
 
 
 def _decoded_lines(path: Path, bad_line: list[int]) -> Iterator[str]:

@@ -7,10 +7,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 import graphsvc
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
+SCHEMAS = Path(__file__).resolve().parents[1].parent / "shared" / "schemas"
+"""The shared XML Schemas (`shared/` sits beside the repository, in CI too)."""
+
+
+@pytest.fixture(scope="session")
+def schemas() -> dict[str, etree.XMLSchema]:
+    """The GraphML and GEXF 1.3 schemas, loaded offline."""
+    if not SCHEMAS.is_dir():
+        pytest.skip(f"schemas not found at {SCHEMAS} (shared/ beside the repo)")
+    return {
+        "graphml": etree.XMLSchema(etree.parse(str(SCHEMAS / "graphml" / "graphml.xsd"))),
+        "gexf": etree.XMLSchema(etree.parse(str(SCHEMAS / "gexf" / "1.3" / "gexf.xsd"))),
+    }
 
 
 @pytest.fixture(scope="session")

@@ -12,26 +12,15 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from conftest import SCHEMAS
 from lxml import etree
 
 import graphsvc
 from graphsvc.export import FORMATS
 
-SCHEMAS = Path(__file__).parents[1].parent / "shared" / "schemas"
 JS = Path(__file__).parent / "js"
 NEEDS_SCHEMAS = pytest.mark.skipif(
     not SCHEMAS.is_dir(), reason=f"schemas not found at {SCHEMAS} (shared/ beside the repo)")
-
-
-@pytest.fixture(scope="module")
-def schemas() -> dict[str, etree.XMLSchema]:
-    """The GraphML and GEXF 1.3 schemas, loaded offline."""
-    if not SCHEMAS.is_dir():
-        pytest.skip(f"schemas not found at {SCHEMAS} (shared/ beside the repo)")
-    return {
-        "graphml": etree.XMLSchema(etree.parse(str(SCHEMAS / "graphml" / "graphml.xsd"))),
-        "gexf": etree.XMLSchema(etree.parse(str(SCHEMAS / "gexf" / "1.3" / "gexf.xsd"))),
-    }
 
 
 def export_bytes(net: Any, fmt: str, **filters: Any) -> bytes:

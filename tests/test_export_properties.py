@@ -19,7 +19,6 @@ from lxml import etree
 from graphsvc.export import export
 from graphsvc.export.prepare import clean_name, clean_text, scalar
 
-SCHEMAS = Path(__file__).parents[1].parent / "shared" / "schemas"
 NASTY = ["null", "NULL", "None", "INF", "-INF", "NaN", "=1+1", "+SUM(A1)", "-2", "@cmd",
          "\tx", "\r\n", "<&>\"'", "]]>", "😀👨‍👩‍👧", "\x00\x01\x1f", "\ud800", "\ufffe", " ", "",
          "北京市;房山区", "true"]
@@ -50,17 +49,6 @@ def graphs(draw: st.DrawFn) -> nx.MultiDiGraph:
         attrs["relation"] = draw(texts)
         g.add_edge(f"n{u}", f"n{v}", key=f"e{j + 1}", **attrs)
     return nx.freeze(g)
-
-
-@pytest.fixture(scope="module")
-def schemas() -> dict[str, etree.XMLSchema]:
-    """The GraphML and GEXF 1.3 schemas."""
-    if not SCHEMAS.is_dir():
-        pytest.skip(f"schemas not found at {SCHEMAS} (shared/ beside the repo)")
-    return {
-        "graphml": etree.XMLSchema(etree.parse(str(SCHEMAS / "graphml" / "graphml.xsd"))),
-        "gexf": etree.XMLSchema(etree.parse(str(SCHEMAS / "gexf" / "1.3" / "gexf.xsd"))),
-    }
 
 
 def _bytes(g: nx.MultiDiGraph, fmt: str) -> bytes:

@@ -7,16 +7,15 @@ See docs/exports.md for what opens each file and the attribute names and types.
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InvalidQuery
+from ..network import gc_paused
 from . import csvfmt, gexf, graphml, jsonfmt, neo4j
 from .layout import ring_layout
 from .prepare import Prepared
@@ -103,19 +102,6 @@ def _atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
         raise
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an export allocates millions of small acyclic
-    objects, and each collection would walk the whole (large, live) graph again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     """Write the network (or the subgraph `filters` select) as `fmt` to `dest`.
 
@@ -125,7 +111,7 @@ def export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     status), color_by (kind|status), layout (bool: GEXF positions), edge_types (bool, GraphML:
     Gephi's non-standard edge label attribute; breaks schema validity).
     """
-    with _no_gc():
+    with gc_paused():  # millions of small acyclic objects; collections would walk the graph
         return _export(net, fmt, dest, **filters)
 
 
