@@ -5,22 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
-from conftest import SCHEMAS
+from conftest import JS
 from lxml import etree
 
 import graphsvc
 from graphsvc.export import FORMATS
-
-JS = Path(__file__).parent / "js"
-NEEDS_SCHEMAS = pytest.mark.skipif(
-    not SCHEMAS.is_dir(), reason=f"schemas not found at {SCHEMAS} (shared/ beside the repo)")
 
 
 def export_bytes(net: Any, fmt: str, **filters: Any) -> bytes:
@@ -42,7 +37,6 @@ def net(request: pytest.FixtureRequest) -> graphsvc.Network:
 
 
 # -- GraphML ---------------------------------------------------------------------------------
-@NEEDS_SCHEMAS
 def test_graphml_is_schema_valid(net: graphsvc.Network, schemas: dict[str, Any]) -> None:
     data = export_bytes(net, "graphml")
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
@@ -115,7 +109,6 @@ def test_igraph_reads_graphml(net: graphsvc.Network, tmp_path: Path) -> None:
 
 
 # -- GEXF ------------------------------------------------------------------------------------
-@NEEDS_SCHEMAS
 def test_gexf_is_schema_valid(net: graphsvc.Network, schemas: dict[str, Any]) -> None:
     data = export_bytes(net, "gexf", layout=True)
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
@@ -152,12 +145,7 @@ def test_gexf_round_trip(net: graphsvc.Network) -> None:
 
 
 # -- independent JavaScript readers -----------------------------------------------------------
-def _graphology(fmt: str, path: Path) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    if not (JS / "node_modules" / "graphology-gexf").is_dir():
-        pytest.skip("tests/js/node_modules missing: run `npm ci --prefix tests/js`")
+def _graphology(node: str, fmt: str, path: Path) -> dict[str, Any]:
     out = subprocess.run([node, str(JS / "read.js"), fmt, str(path)], capture_output=True,
                          text=True, timeout=120, check=True)
     result: dict[str, Any] = json.loads(out.stdout)
@@ -165,10 +153,11 @@ def _graphology(fmt: str, path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_graphology_reads(net: graphsvc.Network, fmt: str, tmp_path: Path) -> None:
+def test_graphology_reads(net: graphsvc.Network, fmt: str, tmp_path: Path,
+                          node_readers: str) -> None:
     path = tmp_path / f"g.{fmt}"
     net.export(fmt, path)
-    got = _graphology(fmt, path)
+    got = _graphology(node_readers, fmt, path)
     assert got["order"] == net.graph.number_of_nodes()
     assert got["size"] == net.graph.number_of_edges()
     assert set(got["edges"]) == {k for *_, k in net.graph.edges(keys=True)}
