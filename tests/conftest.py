@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,20 @@ def schemas() -> dict[str, etree.XMLSchema]:
         "graphml": etree.XMLSchema(etree.parse(str(SCHEMAS / "graphml" / "graphml.xsd"))),
         "gexf": etree.XMLSchema(etree.parse(str(SCHEMAS / "gexf" / "1.3" / "gexf.xsd"))),
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A private user cache directory (snapshots and their key) for the whole session, also
+    seen by the CLI and server subprocesses the tests start: the suite never touches ~/.cache."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    path = tmp_path_factory.mktemp("xdg-cache")
+    os.environ["XDG_CACHE_HOME"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture(scope="session")
