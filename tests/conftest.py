@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,20 @@ def node_readers() -> str:
             if r.returncode != 0 or not _js_installed():
                 pytest.fail(f"npm ci --prefix {JS} failed ({r.returncode}):\n{r.stderr[-3000:]}")
     return node
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A private user cache directory (snapshots and their key) for the whole session, also
+    seen by the CLI and server subprocesses the tests start: the suite never touches ~/.cache."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    path = tmp_path_factory.mktemp("xdg-cache")
+    os.environ["XDG_CACHE_HOME"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from graphsvc.snapshot import snapshot_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 NEW_FACT = "990101101204,indicator,collective_income,3000000,yuan,,2022,,T2,added by a test\n"
 
@@ -112,7 +114,8 @@ def test_several_workers(tiny_copy: Callable[..., Path]) -> None:
     base, proc = start_serve(seed, "--workers", "2")
     try:
         wait_ready(base, proc)
-        assert list((seed / ".graphsvc-cache").glob("network-*.pickle"))
+        assert list(snapshot_dir(seed).glob("network-*.pickle"))  # in the user cache
+        assert not (seed / ".graphsvc-cache").exists()  # never beside the seed
         for _ in range(20):  # spread over both workers
             r = httpx.get(f"{base}/v1/entities/990101101202", timeout=10)
             assert r.status_code == 200 and r.json()["name"] == "乙村"
