@@ -12,9 +12,9 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from conftest import gexf_as_published_xsd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import gexf_as_published_xsd
 from lxml import etree
 
 from graphsvc.export import export
