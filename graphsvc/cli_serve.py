@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from . import bundled_seed
     from .api.app import create_app
     from .api.hide import hider
-    from .api.state import sizes
+    from .api.state import sizes, warm_start
     from .network import load
 
     settings = settings_from(args)
@@ -76,7 +77,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     seed = Path(settings.seed) if settings.seed is not None else bundled_seed()
     shared = SharedDir.create()
     try:
-        shared.publish(seed, net.data_version, sizes(hider(settings.hide_attributes)(net)))
+        shared.publish(seed, net.data_version, sizes(hider(settings.hide_attributes)(net)),
+                       on_copied=partial(warm_start, net=net, always=True))
         del net
         gc.collect()
         env = settings.model_dump()

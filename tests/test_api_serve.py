@@ -159,6 +159,9 @@ def test_several_workers_never_serve_bad_data(tiny_copy: Callable[..., Path],
         wait_ready(base, proc)
         _wait_for(lambda: len(_workers(log)) == 2 and _versions(base, 4) is not None)
         (v0,) = _versions(base)
+        assert not (seed / ".graphsvc-cache").exists()  # never beside the seed
+        for _ in range(20):  # the workers started warm, from a snapshot of the published copy
+            assert httpx.get(f"{base}/v1/meta", timeout=10).json()["report"]["from_snapshot"]
         good = (seed / "relations.csv").read_text(encoding="utf-8")
 
         # 1. --watch: the seed gets a dangling reference

@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,8 +87,10 @@ class SharedDir:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def publish(self, seed: Path, data_version: str, sizes: dict[str, int]) -> Published:
-        """Copy the seed files of `data_version` aside and make it the version to serve.
+    def publish(self, seed: Path, data_version: str, sizes: dict[str, int],
+                on_copied: Callable[[Path], object] | None = None) -> Published:
+        """Copy the seed files of `data_version` aside and make it the version to serve
+        (`on_copied(copy)` runs before it is: e.g. to leave a snapshot of the copy).
 
         Raises :class:`SeedChanged` if the files on disk are no longer that version (edited
         since they were validated): nothing is published then.
@@ -113,6 +115,8 @@ class SharedDir:
             shutil.rmtree(stage, ignore_errors=True)
             raise
         published = Published(data_version, final / copy.name, sizes, time.time())
+        if on_copied is not None:
+            on_copied(published.seed)
         _write_json(self.root / "current.json", {
             "data_version": data_version, "seed": str(published.seed), "sizes": sizes,
             "at": published.at})

@@ -167,7 +167,8 @@ class NetworkState:
                                 **kw)
 
         try:
-            new = self._prepare(self._loader(self.seed))
+            raw = self._loader(self.seed)
+            new = self._prepare(raw)
         except InvalidSeed as exc:
             return done("invalid", f"seed refused: {len(exc.problems)} error(s); the previous "
                         "data keeps serving", errors=list(exc.problems),
@@ -194,7 +195,8 @@ class NetworkState:
                         warnings=list(new.report.warnings))
         if self.shared is not None and self.seed is not None:
             try:
-                self.shared.publish(self.seed, new.data_version, new_sizes)
+                self.shared.publish(self.seed, new.data_version, new_sizes,
+                                    on_copied=lambda copy: warm_start(copy, raw))
             except SeedChanged as exc:
                 return done("invalid", f"seed refused: {exc}; the previous data keeps serving",
                             candidate_version=new.data_version,
@@ -247,6 +249,16 @@ class NetworkState:
             if shared is not None:
                 return shared
         return self.last_reload.record() if self.last_reload is not None else None
+
+
+def warm_start(copy: Path, net: Network, always: bool = False) -> None:
+    """Leave a snapshot of a published copy so that the workers load it warm (a load slower than
+    a second, or `always`)."""
+    from ..network import SNAPSHOT_MIN_SECONDS, snapshot_parts
+    from ..snapshot import write_snapshot
+
+    if always or net.report.load_seconds > SNAPSHOT_MIN_SECONDS:
+        write_snapshot(copy, net.data_version, snapshot_parts(net))
 
 
 class _no_lock:
