@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -262,12 +266,85 @@ def test_neo4j_files(tiny: graphsvc.Network, tmp_path: Path) -> None:
 
 
 # -- destinations ----------------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", [f for f, spec in FORMATS.items() if not spec.multi_file])
+SINGLE = [f for f, spec in FORMATS.items() if not spec.multi_file]
+MULTI = [f for f, spec in FORMATS.items() if spec.multi_file]
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """Run the block under this process umask."""
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    """The permission bits of `path`."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("fmt", SINGLE)
 def test_single_file_to_path(tiny: graphsvc.Network, fmt: str, tmp_path: Path) -> None:
-    path = tmp_path / "sub" / f"g.{fmt}"
+    path = tmp_path / f"g.{fmt}"
     assert tiny.export(fmt, path) == [path]
     assert path.read_bytes() == export_bytes(tiny, fmt)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+def test_files_get_the_usual_mode(tiny: graphsvc.Network, fmt: str, mask: int,
+                                  tmp_path: Path) -> None:
+    """Like any file a program writes: 0666 minus the umask (mkstemp's 0600 would hide an
+    export from the group); the folder csv/neo4j make: 0777 minus the umask."""
+    dest = tmp_path / "out"
+    with umask(mask):
+        written = tiny.export(fmt, dest)
+    assert written
+    for path in written:
+        assert mode(path) == 0o666 & ~mask, (path, oct(mode(path)))
+    if fmt in MULTI:
+        assert mode(dest) == 0o777 & ~mask
+
+
+@pytest.mark.parametrize("fmt", SINGLE)
+def test_replacing_a_file_keeps_its_mode(tiny: graphsvc.Network, fmt: str,
+                                         tmp_path: Path) -> None:
+    path = tmp_path / f"g.{fmt}"
+    path.write_bytes(b"old")
+    path.chmod(0o640)
+    with umask(0o022):
+        tiny.export(fmt, path)
+    assert mode(path) == 0o640 and path.read_bytes() != b"old"
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_missing_parent_folder_is_an_error(tiny: graphsvc.Network, fmt: str,
+                                           tmp_path: Path) -> None:
+    dest = tmp_path / "no" / "such" / ("out" if fmt in MULTI else f"g.{fmt}")
+    with pytest.raises(graphsvc.InvalidQuery, match="does not exist"):
+        tiny.export(fmt, dest)
+    assert list(tmp_path.iterdir()) == []  # no folder was made
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_parent_that_is_a_file_is_an_error(tiny: graphsvc.Network, fmt: str,
+                                           tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(graphsvc.InvalidQuery, match="is not a folder"):
+        tiny.export(fmt, tmp_path / "file" / "out")
+
+
+def test_dash_is_standard_output(tiny: graphsvc.Network,
+                                 capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    for fmt in SINGLE:
+        assert tiny.export(fmt, "-") is None
+        assert capsysbinary.readouterr().out == export_bytes(tiny, fmt)
+    for fmt in MULTI:
+        with pytest.raises(graphsvc.InvalidQuery, match="standard output takes graphml"):
+            tiny.export(fmt, "-")
 
 
 def test_multi_file_needs_directory(tiny: graphsvc.Network) -> None:
