@@ -28,7 +28,7 @@ export const MODELS = {
 
 const WORDS = {
   title: ['房山联建网络图', 'Fangshan joint-building network'],
-  search_placeholder: ['搜索：名称、代码、拼音或首字母（如 hsd）', 'Search: name, code, pinyin or initials (e.g. hsd)'],
+  search_placeholder: ['搜索：名称、代码、拼音或首字母（如 hsd）', 'Name, code, pinyin or initials (hsd)'],
   year: ['年份', 'Year'],
   focus: ['聚焦', 'Focus'],
   depth: ['步数', 'Steps'],
@@ -102,7 +102,7 @@ const WORDS = {
   aliases: ['别名', 'Aliases'],
   sources: ['来源', 'Sources'],
   coverage_township: ['按乡镇街道：加入联合组织的村', 'By township: villages in joint organisations'],
-  coverage_model: ['按联建模式：成员数', 'By model: members'],
+  coverage_model: ['按联建模式：已记录成员 / 申报成员（括号内为组织数）', 'By model: recorded / declared members (organisations in brackets)'],
   coverage_hint: ['点击条形图即在网络图上筛选。', 'Click a bar to filter the map.'],
   cov_villages: ['村数', 'Villages'],
   cov_in_org: ['已加入', 'In joint org'],

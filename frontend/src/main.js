@@ -87,7 +87,7 @@ function makeCy() {
       { selector: 'node.near', style: { opacity: 1, 'text-opacity': 1, 'min-zoomed-font-size': 0, 'z-index': 20 } },
       { selector: 'edge.near', style: { opacity: 1, width: 3, 'line-color': '#555', 'z-index': 19 } },
       { selector: 'node.hl', style: { 'overlay-color': '#ffb000', 'overlay-opacity': 0.28, 'overlay-padding': 6, 'min-zoomed-font-size': 0, 'z-index': 30 } },
-      { selector: 'edge.hl', style: { width: 5, 'line-color': '#ff8c00', opacity: 1, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#ff8c00', 'z-index': 29 } },
+      { selector: 'edge.hl', style: { width: 6, 'line-color': '#ff8c00', opacity: 1, 'z-index': 29 } },
       { selector: 'node:selected', style: { 'overlay-color': '#2f5d8a', 'overlay-opacity': 0.3, 'overlay-padding': 8 } },
     ],
   });
@@ -472,6 +472,7 @@ function showPath(p, li) {
     cy.elements().removeClass('hl');
     ids.forEach((id) => cy.getElementById(id).addClass('hl'));
     p.edges.forEach((e) => cy.getElementById(`e:${e.key}`).addClass('hl'));
+    cy.elements().not('.hl').addClass('faded');  // the path stands out until the next hover
     cy.animate({ fit: { eles: cy.elements('.hl'), padding: 60 }, duration: 300 });
   };
   if (missing) {
