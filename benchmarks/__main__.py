@@ -96,9 +96,9 @@ Row = tuple[str, str, str, str, str]  # measure, ours, baseline, result, target
 
 def bench_load(seed: Path, runs: int) -> list[Row]:
     """Cold load, warm start and memory against the naive loader, interleaved runs."""
-    from graphsvc.snapshot import CACHE_DIR
+    from graphsvc.snapshot import snapshot_dir
 
-    shutil.rmtree(seed / CACHE_DIR, ignore_errors=True)
+    shutil.rmtree(snapshot_dir(seed), ignore_errors=True)
     naive, cold, warm, rss = [], [], [], []
     for i in range(runs):
         log(f"load run {i + 1}/{runs}: naive")

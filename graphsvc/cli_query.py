@@ -88,15 +88,22 @@ def show_gaps(r: q.GapsResult) -> str:
 
 def show_coverage(r: q.CoverageResult) -> str:
     models = list(r.district.by_model)
+
+    def practised(c: q.CoverageRow, m: str) -> str:
+        # a model whose joint organisations list no members: its count is not "none"
+        return "not recorded" if (
+            m in c.membership_not_recorded and not c.by_model[m]) else str(c.by_model[m])
+
     rows = [(c.township.name if c.township else "(district)", c.villages, c.in_joint_org,
-             *(c.by_model[m] for m in models), c.weak, c.strong, c.unknown,
+             *(practised(c, m) for m in models), c.weak, c.strong, c.unknown,
              f"{c.recorded_members}/{c.declared_members}")
             for c in [*r.by_township, r.district]]
     a = table(["township", "villages", "in joint org", *models, "weak", "strong", "unknown",
                "members rec/decl"], rows)
-    b = table(["model", "label", "orgs", "villages", "members by kind", "weak", "strong",
-               "unknown", "members rec/decl"],
-              [(m.model, m.label, m.orgs, m.villages,
+    b = table(["model", "label", "orgs", "membership", "villages", "by member/fact",
+               "members by kind", "weak", "strong", "unknown", "members rec/decl"],
+              [(m.model, m.label, m.orgs, m.membership, m.villages,
+                f"{m.villages_by_membership}/{m.villages_by_fact}",
                 ", ".join(f"{k} {n}" for k, n in m.members_by_kind.items()), m.weak, m.strong,
                 m.unknown, f"{m.recorded_members}/{m.declared_members}") for m in r.by_model])
     return f"coverage, {r.year}\n{a}\n\nby model\n{b}"

@@ -51,3 +51,21 @@ def test_fangshan_coverage(fangshan: graphsvc.Network) -> None:
     zkd = next(c for c in r.by_township if c.township and c.township.id == "110111009")
     assert zkd.by_model["village_village"] >= 8
     assert zkd.weak >= 4
+
+
+def test_fangshan_grid_and_area_models(fangshan: graphsvc.Network) -> None:
+    """The grid model is recorded as counts on three villages (S1); 拱辰's four area committees
+    list no members, which is "not recorded", not "no village practises it"."""
+    r = coverage(fangshan)
+    grid = next(m for m in r.by_model if m.model == "grid")
+    assert (grid.villages, grid.villages_by_fact, grid.membership) == (3, 3, "no organisations")
+    assert r.district.by_model["grid"] == 3
+    names = sorted(fangshan.name(t) for t in ("110111105232", "110111104200", "110111109212"))
+    assert names == sorted(["朱岗子村", "吉羊村", "辛庄村"])
+    area = next(m for m in r.by_model if m.model == "area")
+    assert (area.orgs, area.orgs_without_members, area.membership) == (4, 4, "not recorded")
+    gongchen = next(c for c in r.by_township if c.township and c.township.id == "110111011")
+    assert gongchen.membership_not_recorded == ["area"]
+    assert r.district.membership_not_recorded == ["area"]
+    zkd = next(c for c in r.by_township if c.township and c.township.id == "110111009")
+    assert zkd.membership_not_recorded == []

@@ -20,12 +20,19 @@ from .common import (
 
 
 class CoverageRow(BaseModel):
-    """Villages of a township (or the district) and how many are in joint organisations."""
+    """Villages of a township (or the district) and how many are in joint organisations.
+
+    `by_model` counts the villages that practise each model: members of one of its joint
+    organisations, or villages with a fact tagged with the model (the grid model is recorded as
+    declared counts on villages). `membership_not_recorded` names the models with joint
+    organisations here whose members no source lists: their 0 means "not recorded", not "none".
+    """
 
     township: EntityRef | None
     villages: int
     in_joint_org: int
     by_model: dict[str, int]
+    membership_not_recorded: list[str] = []
     weak: int
     strong: int
     unknown: int
@@ -40,6 +47,13 @@ class ModelCoverage(BaseModel):
     label: str
     orgs: int
     villages: int
+    """Villages that practise the model: members of its organisations or tagged by a fact."""
+    villages_by_membership: int
+    villages_by_fact: int
+    membership: str
+    """"recorded", "partly recorded" (some organisations list no members), "not recorded"
+    (none does) or "no organisations" (the model is known only from facts, or not at all)."""
+    orgs_without_members: int
     members_by_kind: dict[str, int]
     weak: int
     strong: int
@@ -66,12 +80,25 @@ def _org_counts(net: Network, org: str) -> tuple[int, int]:
     return declared, recorded
 
 
+def _fact_villages(net: Network) -> dict[str, set[str]]:
+    """The villages each model is recorded on by a fact tagged with that model."""
+    villages = {v for vs in indexes(net).villages.values() for v in vs}
+    out: dict[str, set[str]] = defaultdict(set)
+    for node, facts in net.facts.items():
+        if node in villages:
+            for f in facts:
+                if f.model:
+                    out[f.model].add(node)
+    return out
+
+
 def coverage(net: Network, year: int | None = None) -> CoverageResult:
     """Villages, joint-org membership and weak/strong/unknown counts by township and model."""
     y = check_year(net, year)
     idx = indexes(net)
     g = net.graph
     models = check_models(net, None)
+    by_fact = _fact_villages(net)
     rows: list[CoverageRow] = []
     for t in idx.townships:
         vills = idx.villages.get(t, [])
@@ -81,33 +108,50 @@ def coverage(net: Network, year: int | None = None) -> CoverageResult:
         for v in vills:
             orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])]
             inside += bool(orgs)
-            for m in {g.nodes[o].get("model") for o in orgs}:
+            practised = {g.nodes[o].get("model") for o in orgs}
+            practised.update(m for m in models if v in by_fact.get(m, ()))
+            for m in practised:
                 if m:
                     by_model[m] += 1
             statuses[status_of(net, v, y).status] += 1
         declared = recorded = 0
+        unrecorded: set[str] = set()
         for o in idx.joint_orgs:
             if g.nodes[o].get("township") == t:
                 d, r = _org_counts(net, o)
                 declared, recorded = declared + d, recorded + r
+                if not idx.members.get(o) and g.nodes[o].get("model"):
+                    unrecorded.add(str(g.nodes[o]["model"]))
         rows.append(CoverageRow(
             township=ref(net, t), villages=len(vills), in_joint_org=inside,
-            by_model={m: by_model[m] for m in models}, weak=statuses["weak"],
+            by_model={m: by_model[m] for m in models},
+            membership_not_recorded=[m for m in models if m in unrecorded], weak=statuses["weak"],
             strong=statuses["strong"], unknown=statuses["unknown"],
             declared_members=declared, recorded_members=recorded))
     district = CoverageRow(
         township=None, villages=sum(r.villages for r in rows),
         in_joint_org=sum(r.in_joint_org for r in rows),
         by_model={m: sum(r.by_model[m] for r in rows) for m in models},
+        membership_not_recorded=[m for m in models
+                                 if any(m in r.membership_not_recorded for r in rows)],
         weak=sum(r.weak for r in rows), strong=sum(r.strong for r in rows),
         unknown=sum(r.unknown for r in rows),
         declared_members=sum(_org_counts(net, o)[0] for o in idx.joint_orgs),
         recorded_members=sum(_org_counts(net, o)[1] for o in idx.joint_orgs))
     return CoverageResult(year=y, district=district, by_township=rows,
-                          by_model=[_model_row(net, m, y) for m in models])
+                          by_model=[_model_row(net, m, y, by_fact.get(m, set()))
+                                    for m in models])
 
 
-def _model_row(net: Network, model: str, year: int) -> ModelCoverage:
+def _membership(orgs: int, without: int) -> str:
+    if orgs == 0:
+        return "no organisations"
+    if without == 0:
+        return "recorded"
+    return "not recorded" if without == orgs else "partly recorded"
+
+
+def _model_row(net: Network, model: str, year: int, fact_villages: set[str]) -> ModelCoverage:
     idx = indexes(net)
     g = net.graph
     orgs = [o for o, a in g.nodes(data=True) if a.get("kind") == "party_org"
@@ -120,11 +164,16 @@ def _model_row(net: Network, model: str, year: int) -> ModelCoverage:
             if m not in members:
                 members.add(m)
                 kinds[g.nodes[m]["kind"]] += 1
-    st = Counter(status_of(net, m, year).status for m in members if g.nodes[m]["kind"] == "village")
+    member_villages = {m for m in members if g.nodes[m]["kind"] == "village"}
+    practising = member_villages | fact_villages
+    st = Counter(status_of(net, v, year).status for v in practising)
     counts = [_org_counts(net, o) for o in orgs]
+    without = sum(1 for o in orgs if not idx.members.get(o))
     return ModelCoverage(
         model=model, label=model_label(net, model) or model, orgs=len(orgs),
-        villages=kinds["village"], members_by_kind=dict(sorted(kinds.items())),
+        villages=len(practising), villages_by_membership=len(member_villages),
+        villages_by_fact=len(fact_villages), membership=_membership(len(orgs), without),
+        orgs_without_members=without, members_by_kind=dict(sorted(kinds.items())),
         weak=st["weak"], strong=st["strong"], unknown=st["unknown"],
         declared_members=sum(c[0] for c in counts), recorded_members=sum(c[1] for c in counts))
 

@@ -27,7 +27,7 @@ async def readyz(state: StateDep) -> ReadyOut:
     """200 once a network is loaded and serving; 503 (with the load errors) before."""
     net = state.network
     if net is None:
-        errors = state.as_dict().get("errors", [])
+        errors = (state.last_reload_record() or {}).get("errors", [])
         raise ApiError(503, "the data is not loaded yet", "not-ready",
                        headers={"Retry-After": "2"}, errors=errors)
     return ReadyOut(data_version=net.data_version)
@@ -36,13 +36,12 @@ async def readyz(state: StateDep) -> ReadyOut:
 @router.get("/meta", response_model=MetaOut, summary="data version, sources, load report")
 async def meta(net: NetDep, state: StateDep) -> MetaOut:
     """The data version (content hash), load time, sources with licences and the load report."""
-    last = state.as_dict()
-    at = datetime.fromtimestamp(last["at"], tz=timezone.utc) if last else None
+    last = state.last_reload_record()
     return MetaOut(
         data_version=net.data_version,
         loaded_at=datetime.fromtimestamp(net.loaded_at, tz=timezone.utc),
         graphsvc_version=__version__,
         sources=[SourceOut(**s.model_dump()) for s in net.sources.values()],
         report=net.report.as_dict(),
-        last_reload=LastReload(**{**last, "at": at}) if last else None,
+        last_reload=LastReload(**last) if last else None,
     )
