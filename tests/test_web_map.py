@@ -297,6 +297,19 @@ def test_png_download_is_a_real_png_of_the_requested_size(
     (ART / f"09-export-{scale}x.png").write_bytes(data)
 
 
+def test_too_much_to_draw_says_so_and_offers_to_narrow(server: str, watch: Watch) -> None:
+    page = watch.open(server + "/?limit=300")  # the default limit is 2000; the seed has 723
+    assert watch.drawn() == 0
+    message = page.locator("#message")
+    assert message.is_visible()
+    assert "723" in message.inner_text() and "300" in message.inner_text()
+    watch.shot("15-too-much")
+    message.locator("a", has_text="周口店地区").click()  # a township to narrow to
+    watch.ready()
+    assert not message.is_visible()
+    assert watch.drawn() == len(api(server, "/v1/view", township="110111009")["nodes"])
+
+
 def test_gexf_export_of_the_same_subgraph(server: str, watch: Watch) -> None:
     page = watch.open(server + "/?township=110111009")
     page.click("#export-toggle")

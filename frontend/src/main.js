@@ -23,7 +23,7 @@ const el = (tag, attrs = {}, ...kids) => {
 };
 
 // -- the view state: everything the URL holds ------------------------------------------------
-const FILTERS = ['township', 'model', 'kind', 'status', 'relation', 'ego', 'hops', 'year', 'preset'];
+const FILTERS = ['township', 'model', 'kind', 'status', 'relation', 'ego', 'hops', 'year', 'preset', 'limit'];
 const EXTRA = ['sel', 'lang', 'tab', 'z', 'px', 'py', 'hide', 'fade', 'from', 'to'];
 let state = {};
 let lastView = null;
@@ -69,12 +69,13 @@ function makeCy() {
       { selector: 'node', style: {
         'background-color': 'data(color)', width: 'data(size)', height: 'data(size)',
         label: 'data(name)', 'font-family': FONT, 'font-size': 11, color: '#222',
-        'text-valign': 'bottom', 'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': 110,
+        'text-valign': 'bottom', 'text-margin-y': 3,
         'min-zoomed-font-size': 7, 'text-background-color': '#ffffff',
         'text-background-opacity': 0.75, 'text-background-padding': 1,
         'border-width': 1, 'border-color': '#8a8a8a' } },
       { selector: 'node[legend = "township"]', style: { 'font-size': 36, 'text-max-width': 300, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
       { selector: 'node[legend = "district"]', style: { 'font-size': 48, 'text-max-width': 400, 'font-weight': 'bold', 'min-zoomed-font-size': 3, 'z-index': 6 } },
+      { selector: 'node[legend != "village"]', style: { 'text-wrap': 'wrap', 'text-max-width': 130 } },
       { selector: 'node[legend = "joint_org"], node[legend = "party_org"]', style: { shape: 'round-diamond', 'font-size': 12, 'min-zoomed-font-size': 5, 'z-index': 4 } },
       { selector: 'node[legend = "enterprise"], node[legend = "university"], node[legend = "agency"]', style: { shape: 'round-rectangle', 'font-size': 12, 'min-zoomed-font-size': 5 } },
       { selector: 'node[legend = "place"]', style: { shape: 'round-triangle', 'min-zoomed-font-size': 6 } },
@@ -170,9 +171,20 @@ function draw(view) {
 
 let autoViewport = false;
 function fitAll() {
+  // fit the node positions (cy.fit would measure every label first: slow for large views)
+  const nodes = cy.nodes(':visible');
+  if (nodes.empty()) return;
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  nodes.forEach((n) => {
+    const p = n.position();
+    x1 = Math.min(x1, p.x); y1 = Math.min(y1, p.y); x2 = Math.max(x2, p.x); y2 = Math.max(y2, p.y);
+  });
+  x1 -= 60; x2 += 60; y1 -= 40; y2 += 60;  // room for the node and its label below it
+  const w = cy.width();
+  const h = cy.height();
+  const zoom = Math.min(1.5, (w - 40) / (x2 - x1), (h - 40) / (y2 - y1));
   autoViewport = true;
-  cy.fit(undefined, 40);
-  if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); }  // a few nodes: not giant
+  cy.viewport({ zoom, pan: { x: (w - zoom * (x1 + x2)) / 2, y: (h - zoom * (y1 + y2)) / 2 } });
   autoViewport = false;
   scaleLabels();
 }
@@ -242,6 +254,7 @@ async function load() {
   let view;
   try {
     view = await get('/v1/view', viewParams());
+    performance.mark('graphsvc:view-fetched');
   } catch (err) {
     if (seq !== loadSeq) return;
     showMessage([el('b', { text: t('error') }), el('span', { text: err.message })]);
@@ -254,10 +267,10 @@ async function load() {
   fillYears(view);
   if (view.truncated) {
     cy.elements().remove();
-    const towns = Object.entries(view.townships).slice(0, 12);
-    const list = el('ul', {}, ...towns.map(([id, n]) => el('li', {},
-      el('a', { tabindex: '0', text: townshipName(id), onclick: () => setFilter('township', id) }),
-      el('span', { text: ` (${n})` }))));
+    const list = el('ul', {}, ...view.townships.slice(0, 12).map((x) => el('li', {},
+      el('a', { tabindex: '0', text: x.name, onclick: () => setFilter('township', x.id),
+        onkeydown: (e) => { if (e.key === 'Enter') setFilter('township', x.id); } }),
+      el('span', { text: ` (${x.count})` }))));
     showMessage([el('p', { text: t('truncated', { n: view.total, limit: view.limit }) }),
       el('p', { text: `${t('narrow_township')}:` }), list]);
   } else if (!view.nodes.length) {
@@ -265,17 +278,24 @@ async function load() {
     showMessage([el('p', { text: t('empty') })]);
   } else {
     $('message').hidden = true;
+    performance.mark('graphsvc:draw-start');
     draw(view);
+    performance.mark('graphsvc:draw-end');
   }
   renderLegend(view);
   renderRows(view);
   renderList(view);
   renderSummary(view);
   syncControls();
+  performance.mark('graphsvc:panels');
   $('version').textContent = `${t('data_version')} ${view.data_version} · graphsvc`;
   cy.resize();  // the panels around may have changed size
   document.body.dataset.nodes = String(view.truncated ? 0 : view.nodes.length);
   document.body.dataset.url = location.search;  // the view drawn is the one the URL says
+  // ready once the canvas has painted this view (the next frame after the drawing)
+  await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+  if (seq !== loadSeq) return;
+  performance.mark('graphsvc:drawn');
   document.body.dataset.ready = '1';
   if (state.sel) selectNode(state.sel, false);
 }
@@ -340,10 +360,6 @@ function commit() {
 }
 
 let townships = [];
-function townshipName(id) {
-  const found = townships.find((x) => x.id === id);
-  return found ? found.name : id;
-}
 
 function option(value, text) { return el('option', { value, text }); }
 

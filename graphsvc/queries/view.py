@@ -70,6 +70,14 @@ class ViewRow(BaseModel):
     path: list[str] = []
 
 
+class TownshipCount(BaseModel):
+    """How many of the view's entities lie in one township (to narrow a view that is too big)."""
+
+    id: str
+    name: str
+    count: int
+
+
 class ViewResult(BaseModel):
     """A view of the map: nodes with positions, edges, counts, highlights; or why not."""
 
@@ -83,7 +91,7 @@ class ViewResult(BaseModel):
     message: str | None = None
     counts: dict[str, int]
     status_counts: dict[str, int]
-    townships: dict[str, int]
+    townships: list[TownshipCount]
     nodes: list[ViewNode]
     edges: list[ViewEdge]
     highlight_nodes: list[str]
@@ -151,8 +159,8 @@ def view(net: Network, township: str | None = None, model: str | None = None,
          limit: int = MAX_NODES) -> ViewResult:
     """The subgraph the export filters keep (and a preset, and statuses), ready to draw.
 
-    Over `limit` nodes nothing is drawn: `truncated` is true, with the counts by kind and by
-    township so that the page can ask for a narrower view.
+    Over `limit` nodes nothing is drawn: `truncated` is true, with the counts by kind and the
+    50 townships holding most of the entities, so that the page can ask for a narrower view.
     """
     y = check_year(net, year)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
@@ -191,7 +199,8 @@ def view(net: Network, township: str | None = None, model: str | None = None,
                 preset=preset, total=len(keep), limit=limit,
                 counts=dict(sorted(counts.items())),
                 status_counts={s: status_counts.get(s, 0) for s in STATUSES},
-                townships=dict(sorted(towns.items(), key=lambda t: (-t[1], t[0]))),
+                townships=[TownshipCount(id=t, name=net.name(t) if t in g else t, count=c)
+                           for t, c in sorted(towns.items(), key=lambda t: (-t[1], t[0]))[:50]],
                 highlight_nodes=sorted(hl_nodes & kept), rows=rows)
     if len(keep) > limit:
         return ViewResult(**base, truncated=True, nodes=[], edges=[], highlight_edges=[],
