@@ -21,7 +21,7 @@ from .deps import TokenMiddleware, reject_unknown_params
 from .errors import PROBLEM
 from .hide import hider
 from .models import ProblemOut
-from .routes import admin, entities, export, graph, meta, queries
+from .routes import admin, entities, export, graph, meta, queries, view
 from .settings import Settings
 from .shared import SharedDir
 from .state import Follower, NetworkState, SeedWatcher
@@ -74,10 +74,11 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     app.include_router(meta.health, dependencies=[Depends(reject_unknown_params)])
     # the token is checked by TokenMiddleware, unknown parameters by NetDep (or per router)
     v1 = APIRouter(prefix="/v1", responses=COMMON_RESPONSES)
-    for module in (meta, entities, graph, queries, export, admin):
+    for module in (meta, entities, graph, queries, export, admin, view):
         v1.include_router(module.router)
     app.include_router(v1)
     examples.install(app)
+    view.install(app)  # the network map at /
     return app
 
 
