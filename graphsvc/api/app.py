@@ -20,6 +20,7 @@ from . import docs, errors, examples
 from .deps import TokenMiddleware, reject_unknown_params
 from .errors import PROBLEM
 from .hide import hider
+from .middleware import HeadMiddleware, LimitsMiddleware, SecurityHeadersMiddleware
 from .models import ProblemOut
 from .routes import admin, entities, export, graph, meta, queries, view
 from .settings import Settings
@@ -61,12 +62,17 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     app.state.graphsvc = NetworkState(settings.seed, network, max_drop=settings.reload_max_drop,
                                       prepare=hider(settings.hide_attributes), shared=shared)
     errors.install(app)
+    # the last added is the outermost: HEAD → security headers → body limit → CORS → token
     app.add_middleware(TokenMiddleware)  # added first: CORS wraps it, so preflights pass
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST"],
+                           allow_methods=["GET", "HEAD", "POST"],
                            allow_headers=["Authorization", "If-None-Match"],
                            expose_headers=["ETag", "Link"])
+    app.add_middleware(LimitsMiddleware, limit=settings.max_body_bytes,
+                       max_url=settings.max_url_bytes, max_headers=settings.max_header_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, private=settings.token is not None)
+    app.add_middleware(HeadMiddleware)
     # the hot path first: routes are matched in order, and nesting costs a little per request
     app.include_router(entities.hot, prefix="/v1", responses=COMMON_RESPONSES)
     app.include_router(graph.hot, prefix="/v1", responses=COMMON_RESPONSES)

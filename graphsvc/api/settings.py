@@ -59,9 +59,11 @@ class Settings(BaseSettings):
         default=None, description="public base URL for links (default: relative links)")
     max_body_bytes: int = Field(
         default=64 * 1024, ge=0, description="largest request body accepted (413 beyond)")
+    max_url_bytes: int = Field(
+        default=8 * 1024, ge=256, description="longest URL (path and query) accepted (414)")
     max_header_bytes: int = Field(
         default=16 * 1024, ge=1024,
-        description="largest request line plus headers accepted (uvicorn h11 limit)")
+        description="largest request headers accepted (431; also uvicorn's h11 buffer limit)")
     limit_concurrency: int | None = Field(
         default=1000, ge=1, description="connections at once before 503 (uvicorn)")
 
