@@ -13,9 +13,9 @@ from .export import FORMATS
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the network (or a filtered subgraph) in one of the export formats."""
     spec = FORMATS[args.format]
-    if spec.multi_file and not args.out:
+    if spec.multi_file and args.out in (None, "-"):
         raise UsageError(f"--format {args.format} writes several files: give a directory "
-                         "with -o DIR")
+                         "with -o DIR (-o - writes graphml, gexf or json to standard output)")
     if args.hops is not None and args.ego is None:
         raise UsageError("--hops needs --ego ID")
     filters: dict[str, Any] = {
@@ -26,13 +26,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     }
     filters = {k: v for k, v in filters.items() if v is not None}
     net = load_seed(args)
-    if args.out:
-        written = net.export(args.format, args.out, **filters) or []
-        for path in written:
-            print(f"wrote {path}", file=sys.stderr)
-    else:
+    if args.out in (None, "-"):
         net.export(args.format, sys.stdout.buffer, **filters)
         sys.stdout.buffer.flush()
+        return 0
+    try:
+        written = net.export(args.format, args.out, **filters) or []
+    except OSError as exc:  # no permission, disk full, a name too long: the user's to fix
+        raise UsageError(f"cannot write {exc.filename or args.out}: "
+                         f"{exc.strerror or exc}") from None
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
@@ -40,13 +44,14 @@ def register(sub: Any) -> None:
     """Add `export` to the subcommand parser."""
     p = sub.add_parser(
         "export", help="write the network as GraphML, GEXF, JSON, CSV or Neo4j import files",
-        description="Write the whole network or a subgraph. graphml/gexf/json go to stdout "
-        "without -o; csv and neo4j write a directory (-o DIR). Filters combine (intersection). "
-        "See docs/exports.md.")
+        description="Write the whole network or a subgraph. graphml/gexf/json go to standard "
+        "output without -o or with -o -; csv and neo4j write a directory (-o DIR). The folder "
+        "a file goes in must exist. Filters combine (intersection). See docs/exports.md.")
     p.add_argument("--format", "-f", required=True, choices=list(FORMATS),
                    help="export format")
     p.add_argument("-o", "--out", metavar="PATH",
-                   help="file (graphml, gexf, json) or directory (csv, neo4j); default: stdout")
+                   help="file (graphml, gexf, json; - or none: standard output) or directory "
+                   "(csv, neo4j; made if missing, its parent must exist)")
     p.add_argument("--township", metavar="T", help="keep one township and its entities")
     p.add_argument("--model", metavar="M", help="keep the organisations of one joint-building "
                    "model and what they link to")

@@ -281,21 +281,22 @@ def load(
             )
     net = _build(root, started, progress)
     if snapshot or (snapshot is None and net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
-        write_snapshot(
-            root,
-            net.data_version,
-            {
-                "data_version": net.data_version,
-                "graph": net.graph,
-                "schema": net.schema,
-                "rules": net.rules,
-                "sources": net.sources,
-                "facts": net.facts,
-                "index": net.index,
-                "report": net.report,
-            },
-        )
+        write_snapshot(root, net.data_version, snapshot_parts(net))
     return net
+
+
+def snapshot_parts(net: Network) -> dict[str, Any]:
+    """What a snapshot of `net` holds (see :mod:`graphsvc.snapshot`)."""
+    return {
+        "data_version": net.data_version,
+        "graph": net.graph,
+        "schema": net.schema,
+        "rules": net.rules,
+        "sources": net.sources,
+        "facts": net.facts,
+        "index": net.index,
+        "report": net.report,
+    }
 
 
 def _build(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -10,11 +11,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-
-from graphsvc.snapshot import snapshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_FACT = "990101101204,indicator,collective_income,3000000,yuan,,2022,,T2,added by a test\n"
@@ -41,15 +41,21 @@ def wait_ready(base: str, proc: subprocess.Popen[str], seconds: float = 60) -> N
     raise AssertionError("server not ready in time")
 
 
-def start_serve(seed: Path, *flags: str) -> tuple[str, subprocess.Popen[str]]:
-    """A real `graphsvc serve` of `seed` on a free loopback port (not yet ready)."""
+def start_serve(seed: Path, *flags: str, log: Path | None = None,
+                env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[str]]:
+    """A real `graphsvc serve` of `seed` on a free loopback port (not yet ready); its output
+    goes to a pipe, or to the file `log` (read it while the server runs)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
+    environ["PYTHONPATH"] = str(ROOT) + os.pathsep + environ.get("PYTHONPATH", "")
+    environ.update(env or {})
+    out = log.open("w", encoding="utf-8") if log is not None else subprocess.PIPE
     proc = subprocess.Popen(
         [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--seed", str(seed), *flags],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT, text=True)
+    if log is not None:
+        out.close()  # type: ignore[union-attr]
     return f"http://127.0.0.1:{port}", proc
 
 
@@ -108,17 +114,99 @@ def test_serve_refuses_a_bad_seed_at_start(tiny_copy: Callable[..., Path]) -> No
     assert "divisions.csv" in proc.stderr and "castle" in proc.stderr
 
 
-def test_several_workers(tiny_copy: Callable[..., Path]) -> None:
-    """`--workers 2`: the seed is checked once, a snapshot is left for the workers, both serve."""
+def _versions(base: str, n: int = 40) -> set[str]:
+    """The data version of `n` answers of /v1/meta, each on a new connection (so that they
+    spread over the workers); every answer must be a 200 whose body matches its ETag."""
+    seen = set()
+    for _ in range(n):
+        r = httpx.get(f"{base}/v1/meta", timeout=10)
+        assert r.status_code == 200, r.text[:300]
+        assert r.headers["etag"] == f'"{r.json()["data_version"]}"'
+        seen.add(r.json()["data_version"])
+    return seen
+
+
+def _last_reload(base: str) -> dict[str, Any]:
+    last = httpx.get(f"{base}/v1/meta", timeout=10).json()["last_reload"]
+    return last if isinstance(last, dict) else {}
+
+
+def _wait_for(what: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if what():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def _workers(log: Path) -> list[int]:
+    """The pids of the worker processes started so far (uvicorn logs each)."""
+    return [int(m) for m in re.findall(r"Started server process \[(\d+)\]", log.read_text())]
+
+
+def test_several_workers_never_serve_bad_data(tiny_copy: Callable[..., Path],
+                                              tmp_path: Path) -> None:
+    """`--workers 2`: a broken seed reloaded by --watch, by SIGHUP and by the API leaves every
+    worker serving the last good data (also a worker restarted meanwhile); the fixed seed then
+    reaches every worker."""
     seed = tiny_copy()
-    base, proc = start_serve(seed, "--workers", "2")
+    log = tmp_path / "server.log"
+    admin = {"Authorization": "Bearer adm"}
+    base, proc = start_serve(seed, "--workers", "2", "--watch", "--admin-token", "adm", log=log,
+                             env={"GRAPHSVC_WATCH_INTERVAL": "0.2", "GRAPHSVC_WATCH_QUIET": "0.5"})
     try:
         wait_ready(base, proc)
-        assert list(snapshot_dir(seed).glob("network-*.pickle"))  # in the user cache
+        _wait_for(lambda: len(_workers(log)) == 2 and _versions(base, 4) is not None)
+        (v0,) = _versions(base)
         assert not (seed / ".graphsvc-cache").exists()  # never beside the seed
-        for _ in range(20):  # spread over both workers
-            r = httpx.get(f"{base}/v1/entities/990101101202", timeout=10)
-            assert r.status_code == 200 and r.json()["name"] == "乙村"
+        for _ in range(20):  # the workers started warm, from a snapshot of the published copy
+            assert httpx.get(f"{base}/v1/meta", timeout=10).json()["report"]["from_snapshot"]
+        good = (seed / "relations.csv").read_text(encoding="utf-8")
+
+        # 1. --watch: the seed gets a dangling reference
+        with (seed / "relations.csv").open("a", encoding="utf-8") as fh:
+            fh.write("990101101201,member_of,org.nowhere,member,2021,,T2,\n")
+        _wait_for(lambda: _last_reload(base).get("trigger") == "watch")
+        last = _last_reload(base)
+        assert last["outcome"] == "invalid" and "org.nowhere" in str(last["errors"])
+        assert _versions(base) == {v0}
+
+        # 2. SIGHUP to the supervisor
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: _last_reload(base).get("trigger") == "sighup")
+        assert _last_reload(base)["outcome"] == "invalid"
+        assert _versions(base) == {v0}
+
+        # 3. the API, whichever worker answers
+        for _ in range(4):
+            r = httpx.post(f"{base}/v1/admin/reload", headers=admin, timeout=30)
+            assert r.status_code == 422 and r.json()["data_version"] == v0
+        assert _versions(base) == {v0}
+
+        # 4. a worker dies (kill -9) while the seed is broken: its replacement serves v0 too
+        victim = _workers(log)[0]
+        os.kill(victim, signal.SIGKILL)
+        _wait_for(lambda: len(_workers(log)) == 3, 60)
+        time.sleep(1.0)
+        assert _versions(base, 60) == {v0}
+
+        # the fixed seed (and a new fact) reaches every worker
+        (seed / "relations.csv").write_text(good, encoding="utf-8")
+        with (seed / "facts.csv").open("a", encoding="utf-8") as fh:
+            fh.write(NEW_FACT)
+        _wait_for(lambda: _last_reload(base).get("outcome") == "ok")
+        v1 = _last_reload(base)["data_version"]
+        assert v1 != v0
+        _wait_for(lambda: _versions(base, 10) == {v1})
+        assert _versions(base, 60) == {v1}
+        text = log.read_text()
+        for pid in _workers(log)[1:]:  # the two live workers both serve v1
+            assert re.search(rf"\[{pid}\] graphsvc.api: (reload \(watch\): reloaded; )?"
+                             rf"serving {v1}", text), text[-3000:]
+        assert "Traceback" not in text
+        assert text.count("Started server process") == 3  # no worker restarted for bad data
+
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     finally:

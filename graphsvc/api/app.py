@@ -12,16 +12,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..network import Network
 from . import docs, errors, examples
 from .deps import TokenMiddleware, reject_unknown_params
 from .errors import PROBLEM
+from .hide import hider
+from .middleware import HeadMiddleware, LimitsMiddleware, SecurityHeadersMiddleware
 from .models import ProblemOut
-from .routes import admin, entities, export, graph, meta, queries
+from .routes import admin, entities, export, graph, meta, queries, view
 from .settings import Settings
-from .state import NetworkState, SeedWatcher
+from .shared import SharedDir
+from .state import Follower, NetworkState, SeedWatcher
 
 log = logging.getLogger("graphsvc.api")
 
@@ -54,14 +58,21 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
-    app.state.graphsvc = NetworkState(settings.seed, network)
+    shared = SharedDir(settings.runtime_dir) if settings.runtime_dir is not None else None
+    app.state.graphsvc = NetworkState(settings.seed, network, max_drop=settings.reload_max_drop,
+                                      prepare=hider(settings.hide_attributes), shared=shared)
     errors.install(app)
+    # the last added is the outermost: HEAD → security headers → body limit → CORS → token
     app.add_middleware(TokenMiddleware)  # added first: CORS wraps it, so preflights pass
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST"],
+                           allow_methods=["GET", "HEAD", "POST"],
                            allow_headers=["Authorization", "If-None-Match"],
                            expose_headers=["ETag", "Link"])
+    app.add_middleware(LimitsMiddleware, limit=settings.max_body_bytes,
+                       max_url=settings.max_url_bytes, max_headers=settings.max_header_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, private=settings.token is not None)
+    app.add_middleware(HeadMiddleware)
     # the hot path first: routes are matched in order, and nesting costs a little per request
     app.include_router(entities.hot, prefix="/v1", responses=COMMON_RESPONSES)
     app.include_router(graph.hot, prefix="/v1", responses=COMMON_RESPONSES)
@@ -69,44 +80,63 @@ def create_app(settings: Settings | None = None, network: Network | None = None)
     app.include_router(meta.health, dependencies=[Depends(reject_unknown_params)])
     # the token is checked by TokenMiddleware, unknown parameters by NetDep (or per router)
     v1 = APIRouter(prefix="/v1", responses=COMMON_RESPONSES)
-    for module in (meta, entities, graph, queries, export, admin):
+    for module in (meta, entities, graph, queries, export, admin, view):
         v1.include_router(module.router)
     app.include_router(v1)
     examples.install(app)
+    view.install(app)  # the network map at /
     return app
 
 
 def app_from_env() -> FastAPI:
     """The app with settings from `GRAPHSVC_*` (uvicorn's `--factory` target, one per worker)."""
-    return create_app(Settings())
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(levelname)s:     [%(process)d] %(name)s: %(message)s")
+    if settings.runtime_dir is not None and hasattr(signal, "SIGHUP"):
+        # a worker of several: the supervisor turns SIGHUP into one reload for all of them
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    return create_app(settings)
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state: NetworkState = app.state.graphsvc
     settings: Settings = app.state.settings
+    follower = None
+    if state.shared is not None:  # a worker of several: serve what was published, follow it
+        if state.network is None:
+            await run_in_threadpool(state.follow)
+        follower = Follower(state, lambda trigger: settings.reload_force)
+        follower.start()
     if state.network is None:  # load aside: /healthz answers at once, /readyz once loaded
         threading.Thread(target=state.reload, args=("startup",), daemon=True).start()
-    watcher = SeedWatcher(state, settings.watch_interval) if settings.watch else None
-    if watcher is not None:
+    watcher = None
+    if settings.watch and state.shared is None:
+        watcher = SeedWatcher(state.seed_dir, lambda: state.reload(
+            "watch", force=settings.reload_force), settings.watch_interval, settings.watch_quiet)
         watcher.start()
-    previous = _on_sighup(state) if settings.handle_sighup else None
+    previous = None
+    if settings.handle_sighup and state.shared is None:
+        previous = _on_sighup(state, settings.reload_force)
     try:
         yield
     finally:
         if watcher is not None:
             watcher.stop()
+        if follower is not None:
+            follower.stop()
         if previous is not None:
             signal.signal(signal.SIGHUP, previous)
 
 
-def _on_sighup(state: NetworkState) -> Any:
+def _on_sighup(state: NetworkState, force: bool) -> Any:
     """Reload on SIGHUP (in a thread, so the server keeps answering); returns the old handler."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
         return None
 
     def handle(signum: int, frame: FrameType | None) -> None:
         log.info("SIGHUP: reloading the seed")
-        threading.Thread(target=state.reload, args=("SIGHUP",), daemon=True).start()
+        threading.Thread(target=state.reload, args=("sighup", force), daemon=True).start()
 
     return signal.signal(signal.SIGHUP, handle)

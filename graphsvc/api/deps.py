@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hmac
+import math
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
+from fastapi._compat import is_scalar_field
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import SecretStr
@@ -13,11 +15,11 @@ from pydantic_core import to_json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..network import Network
-from .errors import ApiError, NotModified, problem
+from .errors import MAX_LISTED, ApiError, NotModified, clip, problem
 from .settings import Settings
 from .state import NetworkState
 
-_allowed_params: dict[int, frozenset[str]] = {}
+_allowed_params: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def get_state(request: Request) -> NetworkState:
@@ -84,12 +86,17 @@ async def require_token(request: Request) -> None:
     settings = get_settings(request)
     if settings.token is None:
         return
-    admin = settings.admin_token
-    if admin is not None and hmac.compare_digest(
-            request.headers.get("authorization", "").encode(),
-            f"Bearer {admin.get_secret_value()}".encode()):
+    if is_admin(request):
         return
     _check_bearer(request, settings.token, "graphsvc")
+
+
+def is_admin(request: Request) -> bool:
+    """Whether the request carries the admin token (compared in constant time)."""
+    admin = get_settings(request).admin_token
+    return admin is not None and hmac.compare_digest(
+        request.headers.get("authorization", "").encode(),
+        f"Bearer {admin.get_secret_value()}".encode())
 
 
 class TokenMiddleware:
@@ -137,32 +144,49 @@ async def require_admin(request: Request) -> None:
     _check_bearer(request, token, "graphsvc-admin")
 
 
-def _query_names(dependant: Dependant) -> set[str]:
+def _query_names(dependant: Dependant) -> tuple[set[str], set[str]]:
+    """The query parameters a route declares, and those of them that take several values."""
     names = {p.alias for p in dependant.query_params}
+    multi = {p.alias for p in dependant.query_params if not is_scalar_field(p)}
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+        more, more_multi = _query_names(sub)
+        names |= more
+        multi |= more_multi
+    return names, multi
 
 
 async def reject_unknown_params(request: Request) -> None:
-    """Refuse query parameters the endpoint does not declare, rather than ignore them."""
+    """Refuse query parameters the endpoint does not declare, rather than ignore them, and a
+    single-valued parameter given more than once, rather than take one of the values."""
     if not request.query_params:
         return
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    allowed = _allowed_params.get(id(route))
-    if allowed is None:
-        allowed = frozenset(_query_names(route.dependant))
-        _allowed_params[id(route)] = allowed
+    known = _allowed_params.get(id(route))
+    if known is None:
+        names, several = _query_names(route.dependant)
+        known = frozenset(names), frozenset(several)
+        _allowed_params[id(route)] = known
+    allowed, multi = known
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
         valid = ", ".join(sorted(allowed)) or "none"
-        raise ApiError(422, f"unknown query parameter(s): {', '.join(unknown)}; "
+        shown = [clip(name, 60) for name in unknown[:MAX_LISTED]]
+        more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
+        raise ApiError(422, f"unknown query parameter(s): {', '.join(shown)}{more}; "
                        f"this endpoint takes: {valid}", "validation-error",
                        errors=[{"field": f"query.{name}", "type": "unknown_parameter",
                                 "message": f"unknown parameter; valid: {valid}"}
-                               for name in unknown])
+                               for name in shown])
+    repeated = sorted(name for name in set(request.query_params) - multi
+                      if len(request.query_params.getlist(name)) > 1)
+    if repeated:
+        raise ApiError(422, f"given more than once: {', '.join(repeated)}; each takes one "
+                       "value", "validation-error",
+                       errors=[{"field": f"query.{name}", "type": "repeated_parameter",
+                                "message": "takes one value: give it once"}
+                               for name in repeated])
 
 
 async def hops_param(request: Request, hops: Annotated[int, Query(
@@ -191,12 +215,16 @@ async def weights_param(weights: Annotated[str | None, Query(
         try:
             if not sep:
                 raise ValueError(part)
-            out[name.strip()] = float(value)
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(part)
+            out[name.strip()] = number
         except ValueError:
-            raise ApiError(422, f"weights: '{part}' is not name:number", "validation-error",
+            raise ApiError(422, f"weights: '{clip(part, 60)}' is not name:number (a finite "
+                           "number)", "validation-error",
                            errors=[{"field": "query.weights", "type": "value_error",
-                                    "message": "give name:number pairs, comma-separated"}]
-                           ) from None
+                                    "message": "give name:number pairs, comma-separated; "
+                                    "numbers must be finite"}]) from None
     return out
 
 

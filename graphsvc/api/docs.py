@@ -16,7 +16,7 @@ PREFIX = "/static/docs"
 # (ReDoc's sidebar links an image on its vendor's CDN: blocked, it hides itself).
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
-       "connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+       "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 SWAGGER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} – Swagger UI</title>

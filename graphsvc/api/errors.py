@@ -17,6 +17,29 @@ log = logging.getLogger("graphsvc.api")
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://graphsvc.invalid/problems/"  # a name, not a page: problem types are ids
+MAX_ECHO = 300
+"""Longest text of an error body: what a request sent is echoed cut to this, with an ellipsis."""
+MAX_SEED_TEXT = 1000
+"""Longest text of a seed problem (a cell may be huge); every problem is still listed."""
+MAX_LISTED = 20
+"""Longest list of an error body about a request (e.g. unknown parameters)."""
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded(value: Any, limit: int, max_items: int | None) -> Any:
+    """`value` with every string clipped and (if `max_items`) every list cut."""
+    if isinstance(value, str):
+        return clip(value, limit)
+    if isinstance(value, dict):
+        return {k: _bounded(v, limit, max_items) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = list(value) if max_items is None else list(value)[:max_items]
+        return [_bounded(v, limit, max_items) for v in items]
+    return value
 
 
 class ApiError(Exception):
@@ -54,8 +77,10 @@ def problem(status: int, detail: str, kind: str | None = None,
         title = HTTPStatus(status).phrase
     except ValueError:
         title = "Error"
-    body = {"type": TYPE_BASE + (kind or _slug(status)), "title": title, "status": status,
-            "detail": detail, **extra}
+    seed = kind == "invalid-seed"  # problems of the seed files: every one is listed
+    body = _bounded({"type": TYPE_BASE + (kind or _slug(status)), "title": title,
+                     "status": status, "detail": detail, **extra},
+                    MAX_SEED_TEXT if seed else MAX_ECHO, None if seed else MAX_LISTED)
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 

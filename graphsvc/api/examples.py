@@ -38,6 +38,7 @@ REQUESTS: list[tuple[str, str, str]] = [
     ("get", "/v1/entities/{ref}/tree", "/v1/entities/110111210/tree?depth=1"),
     ("get", "/v1/organisations/{ref}/members", "/v1/organisations/org.yingshuigou/members"),
     ("get", "/v1/export/graph.{fmt}", "/v1/export/graph.json?ego=org.yingshuigou&hops=1"),
+    ("get", "/v1/view", "/v1/view?preset=weak_linked"),
     ("post", "/v1/admin/reload", "/v1/admin/reload"),
 ]
 MAX_ITEMS = 3  # lists in examples are cut to their first items (`count` keeps the real total)

@@ -154,14 +154,24 @@ class ReadyOut(Out):
 
 
 class LastReload(Out):
-    """The outcome of the last reload."""
+    """The last reload attempt (API, SIGHUP, --watch), whatever its outcome."""
 
     ok: bool
-    trigger: str
+    outcome: Literal["ok", "refused", "invalid", "error"] = Field(
+        description="ok: serving the new data; refused: it would drop too much (see "
+        "`would_lose`); invalid: the seed has errors; error: an internal error")
+    trigger: str = Field(description="api, sighup, watch or startup")
     at: datetime
+    seconds: float
     message: str
-    data_version: str | None = None
-    errors: list[dict[str, Any]] = Field(default_factory=list)
+    data_version: str | None = Field(None, description="serving after the attempt")
+    previous_version: str | None = Field(None, description="serving before it")
+    candidate_version: str | None = Field(None, description="the seed's version, if it loaded")
+    forced: bool = False
+    problem_count: int = 0
+    errors: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="the first 20 problems")
+    would_lose: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
 class MetaOut(Out):
@@ -179,10 +189,14 @@ class ReloadOut(Out):
     """The outcome of `POST /v1/admin/reload` when the new seed loaded."""
 
     ok: bool
+    outcome: Literal["ok"] = "ok"
     changed: bool
     data_version: str | None
     previous_version: str | None
     trigger: str
     seconds: float
+    forced: bool = False
+    would_lose: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="what a forced reload dropped beyond the limit")
     message: str
     warnings: list[dict[str, Any]]

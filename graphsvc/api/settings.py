@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     watch: bool = Field(default=False, description="reload when a seed file changes")
     watch_interval: float = Field(
         default=1.0, gt=0, le=60, description="seconds between seed checks")
+    watch_quiet: float = Field(
+        default=2.0, ge=0, le=600,
+        description="seconds the seed files must stay unchanged before --watch reloads")
+    reload_max_drop: float = Field(
+        default=0.2, ge=0, le=1,
+        description="largest share of the nodes, edges or facts serving that a reload may drop "
+        "(more is refused unless forced)")
+    reload_force: bool = Field(
+        default=False, description="SIGHUP and --watch reloads skip the drop check")
+    runtime_dir: Path | None = Field(
+        default=None, description="set by `graphsvc serve --workers N`: what workers share")
     page_size: int = Field(default=50, ge=1, description="default page size of list endpoints")
     max_page_size: int = Field(
         default=500, ge=1, description="largest page size a client may ask for")
@@ -36,15 +47,41 @@ class Settings(BaseSettings):
     handle_sighup: bool = Field(
         default=False, description="reload on SIGHUP (set by `graphsvc serve`)")
     log_level: str = Field(default="info", description="log level of the server")
+    hide_attributes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="attributes dropped from every response and export, comma-separated "
+        "(entity and relation attributes, fact fields, facts of that key)")
+    trust_proxy: bool = Field(
+        default=False, description="behind a reverse proxy: trust its X-Forwarded-For/-Proto")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1", description="with trust_proxy: the proxy addresses trusted")
+    base_url: str | None = Field(
+        default=None, description="public base URL for links (default: relative links)")
+    max_body_bytes: int = Field(
+        default=64 * 1024, ge=0, description="largest request body accepted (413 beyond)")
+    max_url_bytes: int = Field(
+        default=8 * 1024, ge=256, description="longest URL (path and query) accepted (414)")
+    max_header_bytes: int = Field(
+        default=16 * 1024, ge=1024,
+        description="largest request headers accepted (431; also uvicorn's h11 buffer limit)")
+    limit_concurrency: int | None = Field(
+        default=1000, ge=1, description="connections at once before 503 (uvicorn)")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "hide_attributes", mode="before")
     @classmethod
     def _split(cls, v: object) -> object:
         if isinstance(v, str):
             return [p.strip() for p in v.split(",") if p.strip()]
         return v
 
-    @field_validator("seed", mode="before")
+    @field_validator("hide_attributes")
+    @classmethod
+    def _hideable(cls, v: list[str]) -> list[str]:
+        from .hide import check_names
+
+        return check_names(v)
+
+    @field_validator("seed", "runtime_dir", mode="before")
     @classmethod
     def _blank_seed(cls, v: object) -> object:
         return None if v == "" else v

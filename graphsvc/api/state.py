@@ -1,53 +1,121 @@
-"""The live network of the service, and safe reloads: build aside, then swap one reference."""
+"""The live network of the service, and reloads that cannot hurt it.
+
+A reload builds a new :class:`Network` aside and swaps one reference, and only when
+
+- the seed loads without errors (else the outcome is `invalid`: every problem is reported),
+- it would not drop more than `max_drop` (a share) of the nodes, edges or facts being served,
+  unless forced (else `refused`, with what would be lost),
+- nothing unexpected happened (else `error`: logged, and the old data keeps serving).
+
+With several workers (`shared`, see :mod:`graphsvc.api.shared`), the worker that reloads
+validates the seed once, copies it aside and publishes its version; the others follow by
+loading that copy. No worker ever loads data that was not validated first.
+"""
 
 from __future__ import annotations
 
+import csv
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+import yaml
 
 from ..errors import InvalidSeed, Problem
 from ..network import Network, load
+from .shared import SeedChanged, SharedDir
 
 log = logging.getLogger("graphsvc.api")
+
+Outcome = Literal["ok", "refused", "invalid", "error"]
+DATA_ERRORS = (OSError, ValueError, csv.Error, yaml.YAMLError, RecursionError)
+"""What a loader raises for bad data it did not turn into problems: still a 422, never a 500."""
+MAX_RECORDED_ERRORS = 20
+"""`last_reload` keeps the first problems (and their count); the reload answer has them all."""
+
+
+def sizes(net: Network) -> dict[str, int]:
+    """What a reload guards: the counts of nodes, edges and facts."""
+    return {"nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
+            "facts": sum(len(fs) for fs in net.facts.values())}
+
+
+def losses(served: dict[str, int], new: dict[str, int], max_drop: float
+           ) -> dict[str, dict[str, float]]:
+    """The counts that would drop by more than `max_drop` (a share), with what would be lost."""
+    out: dict[str, dict[str, float]] = {}
+    for what, before in served.items():
+        after = new.get(what, 0)
+        if before > 0 and (before - after) / before > max_drop:
+            out[what] = {"served": before, "new": after, "lost": before - after,
+                         "percent": round(100 * (before - after) / before, 1)}
+    return out
 
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """What one reload did: the version now serving, the one before, and any errors."""
+    """What one reload attempt did."""
 
-    ok: bool
-    data_version: str | None
-    previous_version: str | None
+    outcome: Outcome
+    data_version: str | None  # serving after the attempt
+    previous_version: str | None  # serving before it
     trigger: str
     at: float
     seconds: float
+    candidate_version: str | None = None  # the version the seed on disk had, if it loaded
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    would_lose: dict[str, dict[str, float]] = field(default_factory=dict)
+    forced: bool = False
     message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the new data is serving."""
+        return self.outcome == "ok"
 
     @property
     def changed(self) -> bool:
         """Whether the data version now serving differs from the one before."""
         return self.ok and self.data_version != self.previous_version
 
+    def record(self) -> dict[str, Any]:
+        """The JSON record of `last_reload` (the first problems only, and their count)."""
+        return {
+            "ok": self.ok, "outcome": self.outcome, "trigger": self.trigger,
+            "at": datetime.fromtimestamp(self.at, tz=timezone.utc).isoformat(),
+            "seconds": round(self.seconds, 3), "message": self.message,
+            "data_version": self.data_version, "previous_version": self.previous_version,
+            "candidate_version": self.candidate_version, "forced": self.forced,
+            "problem_count": len(self.errors),
+            "errors": [p.as_dict() for p in self.errors[:MAX_RECORDED_ERRORS]],
+            "would_lose": self.would_lose,
+        }
+
 
 class NetworkState:
     """Holds the one live :class:`Network`; readers take `.network` once per request.
 
-    The network is never edited: :meth:`reload` builds a new one with :func:`graphsvc.load`
-    (call it from a thread) and swaps the reference only if the seed loaded without errors.
+    The network is never edited: :meth:`reload` builds a new one (call it from a thread) and
+    swaps the reference only if it passes every check. `prepare` is applied to every network
+    before it serves (e.g. hiding attributes).
     """
 
     def __init__(self, seed: Path | None, network: Network | None = None,
-                 loader: Callable[[Path | None], Network] = load) -> None:
+                 loader: Callable[[Path | None], Network] = load, *, max_drop: float = 0.2,
+                 prepare: Callable[[Network], Network] | None = None,
+                 shared: SharedDir | None = None) -> None:
         self.seed = seed
-        self._network = network
         self._loader = loader
+        self._prepare = prepare or (lambda net: net)
+        self.max_drop = max_drop
+        self.shared = shared
+        self._network = self._prepare(network) if network is not None else None
         self._lock = threading.Lock()
         self.last_reload: ReloadResult | None = None
 
@@ -62,47 +130,175 @@ class NetworkState:
             return self.seed
         return self._network.seed_dir if self._network is not None else None
 
-    def reload(self, trigger: str = "api") -> ReloadResult:
-        """Load the seed again aside and swap it in; on errors keep the old network. Blocking."""
-        with self._lock:  # one load at a time; a second caller loads again after the first
-            old = self._network
-            before = old.data_version if old is not None else None
-            started = time.perf_counter()
-            try:
-                new = self._loader(self.seed)
-            except InvalidSeed as exc:
-                result = ReloadResult(False, before, before, trigger, time.time(),
-                                      time.perf_counter() - started, list(exc.problems),
-                                      list(exc.warnings), f"seed refused: {len(exc.problems)} "
-                                      "error(s); the previous data keeps serving")
-                log.error("reload (%s) refused, %d error(s); still serving %s:\n%s", trigger,
-                          len(exc.problems), before, "\n".join(f"  {p}" for p in exc.problems))
-            except (OSError, ValueError) as exc:
-                result = ReloadResult(False, before, before, trigger, time.time(),
-                                      time.perf_counter() - started,
-                                      [Problem(str(self.seed or "seed"), 0, str(exc))],
-                                      message="seed could not be read; the previous data "
-                                      "keeps serving")
-                log.error("reload (%s) failed: %s; still serving %s", trigger, exc, before)
-            else:
-                self._network = new  # the swap: one reference, atomic for readers
-                result = ReloadResult(True, new.data_version, before, trigger, time.time(),
-                                      time.perf_counter() - started,
-                                      warnings=list(new.report.warnings),
-                                      message="reloaded" if new.data_version != before
-                                      else "reloaded (data unchanged)")
-                log.info("reload (%s): serving %s (was %s), %d nodes, %.2f s", trigger,
-                         new.data_version, before, new.report.nodes, result.seconds)
+    # -- reload --------------------------------------------------------------------------
+    def reload(self, trigger: str = "api", force: bool = False) -> ReloadResult:
+        """Load the seed aside and swap it in if it passes every check. Blocking; never raises
+        for bad data (the outcome says what happened, and it is logged)."""
+        shared_lock = self.shared.lock() if self.shared is not None else _no_lock()
+        with self._lock, shared_lock:
+            result = self._reload(trigger, force)
             self.last_reload = result
+            if self.shared is not None:
+                try:
+                    self.shared.write_last_reload(result.record())
+                except OSError as exc:
+                    log.warning("could not record the reload for the other workers: %s", exc)
+            _log_result(result)
             return result
 
-    def as_dict(self) -> dict[str, Any]:
-        """The last reload, JSON-ready (None if there was none)."""
-        r = self.last_reload
-        if r is None:
-            return {}
-        return {"ok": r.ok, "trigger": r.trigger, "at": r.at, "message": r.message,
-                "data_version": r.data_version, "errors": [p.as_dict() for p in r.errors]}
+    def _baseline(self) -> tuple[str | None, dict[str, int] | None]:
+        """The version and counts a reload is measured against: the published ones (several
+        workers), else those of the network serving here."""
+        if self.shared is not None:
+            cur = self.shared.current()
+            if cur is not None:
+                return cur.data_version, cur.sizes
+        net = self._network
+        return (net.data_version, sizes(net)) if net is not None else (None, None)
+
+    def _reload(self, trigger: str, force: bool) -> ReloadResult:
+        before, served = self._baseline()
+        started = time.perf_counter()
+
+        def done(outcome: Outcome, message: str, **kw: Any) -> ReloadResult:
+            serving = self._network.data_version if self._network is not None else None
+            return ReloadResult(outcome, serving, before, trigger, time.time(),
+                                time.perf_counter() - started, forced=force, message=message,
+                                **kw)
+
+        try:
+            raw = self._loader(self.seed)
+            new = self._prepare(raw)
+        except InvalidSeed as exc:
+            return done("invalid", f"seed refused: {len(exc.problems)} error(s); the previous "
+                        "data keeps serving", errors=list(exc.problems),
+                        warnings=list(exc.warnings))
+        except DATA_ERRORS as exc:
+            where = str(getattr(exc, "filename", None) or self.seed or "seed")
+            return done("invalid", "seed refused: it could not be read; the previous data "
+                        "keeps serving", errors=[Problem(where, 0, _one_line(exc))])
+        except Exception as exc:  # a bug, not bad data: logged in full, answered in one line
+            log.error("reload (%s): internal error, details for a report:", trigger, exc_info=exc)
+            return done("error", f"the reload failed with an internal error "
+                        f"({type(exc).__name__}); the previous data keeps serving. Please "
+                        "report it (the server log has the details)",
+                        errors=[Problem(str(self.seed or "seed"), 0, _one_line(exc))])
+        new_sizes = sizes(new)
+        lost = losses(served, new_sizes, self.max_drop) if served is not None else {}
+        if lost and not force:
+            what = "; ".join(f"{k} {int(v['served'])} → {int(v['new'])} (−{v['percent']} %)"
+                             for k, v in lost.items())
+            return done("refused", f"reload refused: it would drop more than "
+                        f"{self.max_drop:.0%} of the data serving: {what}. Fix the seed, or "
+                        "force it (POST /v1/admin/reload?force=true, GRAPHSVC_RELOAD_FORCE)",
+                        candidate_version=new.data_version, would_lose=lost,
+                        warnings=list(new.report.warnings))
+        if self.shared is not None and self.seed is not None:
+            try:
+                self.shared.publish(self.seed, new.data_version, new_sizes,
+                                    on_copied=lambda copy: warm_start(copy, raw))
+            except SeedChanged as exc:
+                return done("invalid", f"seed refused: {exc}; the previous data keeps serving",
+                            candidate_version=new.data_version,
+                            errors=[Problem(str(self.seed), 0, str(exc))])
+            except OSError as exc:
+                return done("error", f"the reload could not be shared with the other workers "
+                            f"({_one_line(exc)}); the previous data keeps serving",
+                            candidate_version=new.data_version)
+        self._network = new  # the swap: one reference, atomic for readers
+        message = "reloaded" if new.data_version != before else "reloaded (data unchanged)"
+        if lost:
+            message += " (forced: " + ", ".join(f"{k} −{v['percent']} %"
+                                                for k, v in lost.items()) + ")"
+        return done("ok", message, candidate_version=new.data_version, would_lose=lost,
+                    warnings=list(new.report.warnings))
+
+    # -- several workers -----------------------------------------------------------------
+    def follow(self) -> bool:
+        """Serve the published version if it is not serving here yet (several workers).
+        Returns whether the network changed."""
+        if self.shared is None:
+            return False
+        cur = self.shared.current()
+        net = self._network
+        if cur is None or (net is not None and net.data_version == cur.data_version):
+            return False
+        with self._lock:
+            net = self._network
+            if net is not None and net.data_version == cur.data_version:
+                return False
+            try:
+                new = self._prepare(self._loader(cur.seed))
+            except Exception as exc:  # e.g. the copy was pruned meanwhile: the next look retries
+                log.warning("could not load published version %s: %s", cur.data_version,
+                            _one_line(exc))
+                return False
+            if new.data_version != cur.data_version:
+                log.warning("published copy %s loads as %s; not serving it", cur.seed,
+                            new.data_version)
+                return False
+            self._network = _relocated(new, cur.seed, self.seed)
+            log.info("serving %s, the version published for every worker (was %s)",
+                     cur.data_version, net.data_version if net is not None else None)
+            return True
+
+    def last_reload_record(self) -> dict[str, Any] | None:
+        """The last reload attempt as JSON (of any worker when there are several)."""
+        if self.shared is not None:
+            shared = self.shared.last_reload()
+            if shared is not None:
+                return shared
+        return self.last_reload.record() if self.last_reload is not None else None
+
+
+def warm_start(copy: Path, net: Network, always: bool = False) -> None:
+    """Leave a snapshot of a published copy so that the workers load it warm (a load slower than
+    a second, or `always`)."""
+    from ..network import SNAPSHOT_MIN_SECONDS, snapshot_parts
+    from ..snapshot import write_snapshot
+
+    if always or net.report.load_seconds > SNAPSHOT_MIN_SECONDS:
+        write_snapshot(copy, net.data_version, snapshot_parts(net))
+
+
+class _no_lock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 500 else text[:500] + "…"
+
+
+def _relocated(net: Network, copy: Path, seed: Path | None) -> Network:
+    """A network loaded from the published copy, reported as from the user's seed directory."""
+    if seed is None:
+        return net
+    old, new = str(copy), str(seed)
+
+    def fix(p: Problem) -> Problem:
+        return replace(p, file=p.file.replace(old, new, 1))
+
+    net.report = replace(net.report, seed_dir=new,
+                         warnings=[fix(w) for w in net.report.warnings])
+    net.seed_dir = seed
+    return net
+
+
+def _log_result(r: ReloadResult) -> None:
+    if r.outcome == "ok":
+        log.info("reload (%s): %s; serving %s (was %s) in %.2f s", r.trigger, r.message,
+                 r.data_version, r.previous_version, r.seconds)
+        return
+    lines = "".join(f"\n  {p}" for p in r.errors[:50])
+    if len(r.errors) > 50:
+        lines += f"\n  ... and {len(r.errors) - 50} more"
+    log.error("reload (%s) %s: %s [serving %s]%s", r.trigger, r.outcome, r.message,
+              r.data_version, lines)
 
 
 def seed_fingerprint(seed_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -116,11 +312,15 @@ def seed_fingerprint(seed_dir: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class SeedWatcher:
-    """Polls the seed files every `interval` seconds and reloads once they changed and settled."""
+    """Polls the seed files every `interval` seconds; once they changed and then stayed the same
+    for `quiet` seconds (a writer is done), calls `on_change` (a reload)."""
 
-    def __init__(self, state: NetworkState, interval: float = 1.0) -> None:
-        self.state = state
+    def __init__(self, seed_dir: Callable[[], Path | None], on_change: Callable[[], Any],
+                 interval: float = 1.0, quiet: float = 2.0) -> None:
+        self.seed_dir = seed_dir
+        self.on_change = on_change
         self.interval = interval
+        self.quiet = quiet
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="graphsvc-watch", daemon=True)
         self._seen: tuple[tuple[str, int, int], ...] | None = None
@@ -137,7 +337,7 @@ class SeedWatcher:
             self._thread.join(timeout=5)
 
     def _fingerprint(self) -> tuple[tuple[str, int, int], ...] | None:
-        seed = self.state.seed_dir()
+        seed = self.seed_dir()
         try:
             return seed_fingerprint(seed) if seed is not None else None
         except OSError:
@@ -145,14 +345,52 @@ class SeedWatcher:
 
     def _run(self) -> None:
         seen = self._seen
-        pending: tuple[tuple[str, int, int], ...] | None = None
+        last: tuple[tuple[str, int, int], ...] | None = seen
+        changed_at = time.monotonic()
         while not self._stop.wait(self.interval):
             now = self._fingerprint()
-            if now is None or now == seen:
-                pending = None
+            if now != last:  # still changing: wait until it has been quiet long enough
+                last, changed_at = now, time.monotonic()
                 continue
-            if now != pending:  # changed since the last look: wait until the writer is done
-                pending = now
+            if now is None or now == seen or time.monotonic() - changed_at < self.quiet:
                 continue
-            seen, pending = now, None
-            self.state.reload(trigger="watch")
+            seen = now
+            try:
+                self.on_change()
+            except Exception:  # the reload logs its own outcome; never end the watcher
+                log.exception("--watch: the reload failed")
+
+
+class Follower:
+    """Each worker's poller (several workers): follows the published version and runs the
+    reloads the supervisor asks for (SIGHUP, --watch)."""
+
+    def __init__(self, state: NetworkState, force: Callable[[str], bool],
+                 interval: float = 0.25) -> None:
+        assert state.shared is not None
+        self.state = state
+        self.shared = state.shared
+        self.force = force
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="graphsvc-follow", daemon=True)
+
+    def start(self) -> None:
+        """Poll in a daemon thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                trigger = self.shared.claim()
+                if trigger is not None:
+                    self.state.reload(trigger, force=self.force(trigger))
+                self.state.follow()
+            except Exception:  # never let the poller die
+                log.exception("worker reload poller")

@@ -8,6 +8,9 @@ See docs/exports.md for what opens each file and the attribute names and types.
 from __future__ import annotations
 
 import os
+import secrets
+import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,24 +92,70 @@ def _graph_attrs(net: Any, p: Prepared) -> dict[str, Any]:
     return attrs
 
 
+def _check_parent(path: Path) -> None:
+    """The folder `path` goes in must exist: an export never makes folders on its own."""
+    parent = path.parent
+    if not parent.exists():
+        raise InvalidQuery(f"cannot write {path}: the folder {parent} does not exist "
+                           f"(create it first, e.g. mkdir -p {parent})")
+    if not parent.is_dir():
+        raise InvalidQuery(f"cannot write {path}: {parent} is not a folder")
+
+
+def _target(spec: Format, path: Path) -> Path:
+    """Where an export to `path` goes (checked before any work is done): the directory for
+    csv/neo4j (made if missing, but not its parents), else the file (`graph.SUFFIX` inside
+    `path` when it is a directory)."""
+    if spec.multi_file:
+        if path.exists() and not path.is_dir():
+            raise InvalidQuery(f"{spec.name} writes a directory, but {path} is a file")
+    elif path.is_dir():
+        return path / f"graph{spec.suffix}"
+    if not path.exists():
+        _check_parent(path)
+    return path
+
+
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside `path`, opened for writing. It is created with mode 0666
+    minus the umask, as `open()` would (mkstemp's 0600 would leave the export unreadable to
+    the group), or with the mode of the file it replaces."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            os.chmod(tmp, mode)
+        return fd, tmp
+
+
 def _atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write through a temporary file and rename it, so a failed export leaves no broken file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
 def export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     """Write the network (or the subgraph `filters` select) as `fmt` to `dest`.
 
-    `dest` is a path or an open binary file for graphml/gexf/json, and a directory path for
-    csv/neo4j. Returns the paths written (None when writing to an open file).
+    `dest` is a path, an open binary file or "-" (standard output) for graphml/gexf/json, and a
+    directory path for csv/neo4j. The folder a path goes in must exist (an export makes no
+    folders but the one csv/neo4j write into); files get the usual mode (0666 minus the umask,
+    or the mode of the file they replace) and appear whole or not at all.
+    Returns the paths written (None when writing to an open file or standard output).
     Filters: township, model, kind (list), ego + hops, relation (list); options: year (of the
     status), color_by (kind|status), layout (bool: GEXF positions), edge_types (bool, GraphML:
     Gephi's non-standard edge label attribute; breaks schema validity).
@@ -118,8 +167,12 @@ def export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
 def _export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     _check_options(fmt, filters)
     spec = FORMATS[fmt]
-    if spec.multi_file and (dest is None or hasattr(dest, "write")):
-        raise InvalidQuery(f"{fmt} writes several files: give a directory path")
+    to_stdout = isinstance(dest, str) and dest == "-"
+    if spec.multi_file and (dest is None or hasattr(dest, "write") or to_stdout):
+        raise InvalidQuery(f"{fmt} writes several files: give a directory path"
+                           + (", not - (standard output takes graphml, gexf or json)"
+                              if to_stdout else ""))
+    target = None if to_stdout or hasattr(dest, "write") else _target(spec, Path(dest))
     p = prepare_network(net, **filters)
     if fmt == "graphml":
         edge_types = bool(filters.get("edge_types"))
@@ -137,10 +190,9 @@ def _export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
         def writer(fh: BinaryIO) -> None:
             jsonfmt.write(p, fh, gattrs)
     else:
-        directory = Path(dest)
-        if directory.exists() and not directory.is_dir():
-            raise InvalidQuery(f"{fmt} writes a directory, but {directory} is a file")
-        directory.mkdir(parents=True, exist_ok=True)
+        assert target is not None
+        directory = target
+        directory.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory(dir=directory, prefix=".export.") as tmp:
             module = csvfmt if fmt == "csv" else neo4j
             written = module.write(p, Path(tmp))
@@ -149,11 +201,12 @@ def _export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
                 os.replace(f, directory / f.name)
                 final.append(directory / f.name)
         return final
-    if hasattr(dest, "write"):
+    if to_stdout:
+        writer(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return None
+    if target is None:
         writer(dest)
         return None
-    path = Path(dest)
-    if path.is_dir():
-        path = path / f"graph{spec.suffix}"
-    _atomic(path, writer)
-    return [path]
+    _atomic(target, writer)
+    return [target]

@@ -52,6 +52,7 @@ from .structure import (
     members,
     tree,
 )
+from .view import ViewEdge, ViewNode, ViewResult, ViewRow, view
 
 __all__ = [
     "PRINCIPLES",
@@ -90,6 +91,10 @@ __all__ = [
     "StatusOut",
     "TreeNode",
     "TreeResult",
+    "ViewEdge",
+    "ViewNode",
+    "ViewResult",
+    "ViewRow",
     "WeakLink",
     "WeakLinkedResult",
     "common_neighbors",
@@ -105,5 +110,6 @@ __all__ = [
     "recommend",
     "search",
     "tree",
+    "view",
     "weak_linked",
 ]

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 
 from .. import listing
 from ..cache import memo
-from ..deps import LimitDep, NetDep, fast_json
+from ..deps import LimitDep, NetDep, fast_json, get_settings
 from ..models import EntityDetail, EntityList
 
 router = APIRouter(tags=["entities"])
 hot = APIRouter(tags=["entities"])  # the single-entity lookup, mounted ahead of every other route
 
 Year = Annotated[int | None, Query(ge=1900, le=2100, description="year (default: latest)")]
+
+
+def next_link(request: Request, cursor: str) -> str:
+    """The next page: a relative link, or one under GRAPHSVC_BASE_URL (never the request's
+    Host, which a client chooses)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    base = (get_settings(request).base_url or "").rstrip("/")
+    return f"{base}{request.url.path}?{urlencode([*query, ('cursor', cursor)])}"
 
 
 @router.get("/entities", response_model=EntityList, summary="list entities")
@@ -34,7 +43,7 @@ def list_entities(
                                        status=status, year=year, q=q, after=after, limit=limit)
     nxt = listing.encode_cursor(last) if last is not None else None
     if nxt is not None:
-        response.headers["Link"] = f'<{request.url.include_query_params(cursor=nxt)}>; rel="next"'
+        response.headers["Link"] = f'<{next_link(request, nxt)}>; rel="next"'
     return EntityList(data=page, count=len(page), next=nxt)
 
 

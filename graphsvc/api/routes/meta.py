@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from ... import __version__
-from ..deps import NetDep, StateDep
+from ..deps import NetDep, StateDep, is_admin
 from ..errors import ApiError
 from ..models import HealthOut, LastReload, MetaOut, ReadyOut, SourceOut
 
@@ -27,22 +30,48 @@ async def readyz(state: StateDep) -> ReadyOut:
     """200 once a network is loaded and serving; 503 (with the load errors) before."""
     net = state.network
     if net is None:
-        errors = state.as_dict().get("errors", [])
+        errors = reader_view((state.last_reload_record() or {}).get("errors", []),
+                             state.seed_dir())
         raise ApiError(503, "the data is not loaded yet", "not-ready",
                        headers={"Retry-After": "2"}, errors=errors)
     return ReadyOut(data_version=net.data_version)
 
 
+def reader_view(data: Any, seed_dir: Path | None) -> Any:
+    """`data` without absolute server paths: a path in the seed directory is shown from the
+    seed's folder name on (`seed/facts.csv`), any other absolute path as its last part."""
+    parent = str(seed_dir.parent).rstrip("/") + "/" if seed_dir is not None else None
+
+    def clean(text: str) -> str:
+        if parent is not None and parent != "/":
+            text = text.replace(parent, "")
+        return ABSOLUTE_PATH.sub(lambda m: m.group(2), text)
+
+    if isinstance(data, str):
+        return clean(data)
+    if isinstance(data, dict):
+        return {k: reader_view(v, seed_dir) for k, v in data.items()}
+    if isinstance(data, list):
+        return [reader_view(v, seed_dir) for v in data]
+    return data
+
+
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(/(?:[^\s/'\"]+/)+)([^\s/'\"]*)")
+
+
 @router.get("/meta", response_model=MetaOut, summary="data version, sources, load report")
-async def meta(net: NetDep, state: StateDep) -> MetaOut:
-    """The data version (content hash), load time, sources with licences and the load report."""
-    last = state.as_dict()
-    at = datetime.fromtimestamp(last["at"], tz=timezone.utc) if last else None
+async def meta(net: NetDep, state: StateDep, request: Request) -> MetaOut:
+    """The data version (content hash), load time, sources with licences and the load report
+    (and the last reload). Server paths are shown to the admin token only."""
+    last = state.last_reload_record()
+    report = net.report.as_dict()
+    if not is_admin(request):
+        report, last = reader_view(report, net.seed_dir), reader_view(last, net.seed_dir)
     return MetaOut(
         data_version=net.data_version,
         loaded_at=datetime.fromtimestamp(net.loaded_at, tz=timezone.utc),
         graphsvc_version=__version__,
         sources=[SourceOut(**s.model_dump()) for s in net.sources.values()],
-        report=net.report.as_dict(),
-        last_reload=LastReload(**{**last, "at": at}) if last else None,
+        report=report,
+        last_reload=LastReload(**last) if last else None,
     )

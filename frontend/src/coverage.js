@@ -1,0 +1,36 @@
+// The coverage dashboard: bars by township and by model beside a table; a bar filters the map.
+import { MODELS } from './i18n.js';
+
+export async function renderCoverage(box, year, ctx) {
+  const { el, t, label, get } = ctx;
+  const c = await get('/v1/coverage', year ? { year } : {});
+  const parts = [el('p', { class: 'hint', text: t('coverage_hint') })];
+  const pct = (a, b) => (b ? Math.round((100 * a) / b) : 0);
+  const bar = (name, value, total, onclick, cls = '') => [
+    el('span', { class: 'bar-label', text: name }),
+    el('div', { class: 'bar', tabindex: '0', role: 'button', title: `${value} / ${total}`, onclick,
+      onkeydown: (e) => { if (e.key === 'Enter') onclick(); } },
+    el('div', { class: `fill ${cls} w${Math.min(100, pct(value, total))}` })),
+    el('span', { class: 'bar-value', text: `${value} / ${total}` })];
+
+  parts.push(el('h2', { text: t('coverage_township') }));
+  const rows = c.by_township.filter((r) => r.villages > 0);
+  parts.push(el('div', { class: 'bars', id: 'bars-township' }, ...rows.flatMap((r) => bar(
+    r.township.name, r.in_joint_org, r.villages, () => ctx.filter('township', r.township.id)))));
+  parts.push(el('h2', { text: t('coverage_model') }));
+  const models = c.by_model || [];
+  // recorded members of the model's organisations out of those the sources declare
+  parts.push(el('div', { class: 'bars', id: 'bars-model' }, ...models.flatMap((m) => bar(
+    `${label(MODELS, m.model)} (${m.orgs})`, m.recorded_members,
+    Math.max(m.declared_members, m.recorded_members), () => ctx.filter('model', m.model)))));
+
+  const head = ['township', 'cov_villages', 'cov_in_org', 'cov_weak', 'cov_strong', 'cov_unknown', 'cov_declared', 'cov_recorded'];
+  const table = el('table', { id: 'coverage-table' },
+    el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { class: i ? 'num' : '', text: t(h) })))),
+    el('tbody', {}, ...[...rows, { ...c.district, township: { id: '', name: '合计 / total' } }].map((r) => el('tr', {},
+      el('td', {}, r.township.id ? el('a', { tabindex: '0', text: r.township.name, onclick: () => ctx.filter('township', r.township.id) }) : el('b', { text: r.township.name })),
+      ...[r.villages, r.in_joint_org, r.weak, r.strong, r.unknown, r.declared_members, r.recorded_members]
+        .map((v) => el('td', { class: 'num', text: String(v) }))))));
+  parts.push(el('h2', { text: `${t('tab_coverage')} · ${c.year}` }), table);
+  box.replaceChildren(...parts);
+}
