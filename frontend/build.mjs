@@ -1,6 +1,7 @@
 // One build: src/ -> ../graphsvc/web/static (bundle, CSS, page, licences, VERSION).
 // Deterministic: the same sources and lock file give the same bytes (CI compares them).
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const out = '../graphsvc/web/static';
@@ -16,7 +17,14 @@ await build({
   outfile: `${out}/map.js`,
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'map.css', 'favicon.svg']) copyFileSync(`src/${f}`, `${out}/${f}`);
+for (const f of ['map.css', 'favicon.svg']) copyFileSync(`src/${f}`, `${out}/${f}`);
+// the page names its script and styles with their content hash: a new bundle is never
+// mistaken for a cached old one (static files are cached for an hour)
+const hash = (f) => createHash('sha256').update(readFileSync(`${out}/${f}`)).digest('hex').slice(0, 12);
+const page = readFileSync('src/index.html', 'utf8')
+  .replace('/static/map/map.js"', `/static/map/map.js?v=${hash('map.js')}"`)
+  .replace('/static/map/map.css"', `/static/map/map.css?v=${hash('map.css')}"`);
+writeFileSync(`${out}/index.html`, page);
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
 const lines = ['graphsvc network map bundle (built by `npm run build` in frontend/)', ''];
 for (const [path, info] of Object.entries(lock.packages).sort()) {

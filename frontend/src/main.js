@@ -2,7 +2,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { get, onTokenNeeded, setToken, query, ApiError } from './api.js';
-import { KINDS, STATUS, MODELS, t, label, setLang, getLang, applyWords } from './i18n.js';
+import { KINDS, STATUS, MODELS, RELATIONS, GAPS, t, label, setLang, getLang, applyWords } from './i18n.js';
 import { renderPanel } from './panel.js';
 import { renderCoverage } from './coverage.js';
 import { exportPng, pngSize, download } from './png.js';
@@ -23,7 +23,7 @@ const el = (tag, attrs = {}, ...kids) => {
 };
 
 // -- the view state: everything the URL holds ------------------------------------------------
-const FILTERS = ['township', 'model', 'kind', 'status', 'relation', 'ego', 'hops', 'year', 'preset'];
+const FILTERS = ['township', 'model', 'kind', 'status', 'relation', 'ego', 'hops', 'year', 'preset', 'limit'];
 const EXTRA = ['sel', 'lang', 'tab', 'z', 'px', 'py', 'hide', 'fade', 'from', 'to'];
 let state = {};
 let lastView = null;
@@ -69,12 +69,13 @@ function makeCy() {
       { selector: 'node', style: {
         'background-color': 'data(color)', width: 'data(size)', height: 'data(size)',
         label: 'data(name)', 'font-family': FONT, 'font-size': 11, color: '#222',
-        'text-valign': 'bottom', 'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': 110,
+        'text-valign': 'bottom', 'text-margin-y': 3,
         'min-zoomed-font-size': 7, 'text-background-color': '#ffffff',
         'text-background-opacity': 0.75, 'text-background-padding': 1,
         'border-width': 1, 'border-color': '#8a8a8a' } },
       { selector: 'node[legend = "township"]', style: { 'font-size': 36, 'text-max-width': 300, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
       { selector: 'node[legend = "district"]', style: { 'font-size': 48, 'text-max-width': 400, 'font-weight': 'bold', 'min-zoomed-font-size': 3, 'z-index': 6 } },
+      { selector: 'node[legend != "village"]', style: { 'text-wrap': 'wrap', 'text-max-width': 130 } },
       { selector: 'node[legend = "joint_org"], node[legend = "party_org"]', style: { shape: 'round-diamond', 'font-size': 12, 'min-zoomed-font-size': 5, 'z-index': 4 } },
       { selector: 'node[legend = "enterprise"], node[legend = "university"], node[legend = "agency"]', style: { shape: 'round-rectangle', 'font-size': 12, 'min-zoomed-font-size': 5 } },
       { selector: 'node[legend = "place"]', style: { shape: 'round-triangle', 'min-zoomed-font-size': 6 } },
@@ -170,9 +171,20 @@ function draw(view) {
 
 let autoViewport = false;
 function fitAll() {
+  // fit the node positions (cy.fit would measure every label first: slow for large views)
+  const nodes = cy.nodes(':visible');
+  if (nodes.empty()) return;
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  nodes.forEach((n) => {
+    const p = n.position();
+    x1 = Math.min(x1, p.x); y1 = Math.min(y1, p.y); x2 = Math.max(x2, p.x); y2 = Math.max(y2, p.y);
+  });
+  x1 -= 60; x2 += 60; y1 -= 40; y2 += 60;  // room for the node and its label below it
+  const w = cy.width();
+  const h = cy.height();
+  const zoom = Math.min(1.5, (w - 40) / (x2 - x1), (h - 40) / (y2 - y1));
   autoViewport = true;
-  cy.fit(undefined, 40);
-  if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); }  // a few nodes: not giant
+  cy.viewport({ zoom, pan: { x: (w - zoom * (x1 + x2)) / 2, y: (h - zoom * (y1 + y2)) / 2 } });
   autoViewport = false;
   scaleLabels();
 }
@@ -242,11 +254,15 @@ async function load() {
   let view;
   try {
     view = await get('/v1/view', viewParams());
+    performance.mark('graphsvc:view-fetched');
   } catch (err) {
     if (seq !== loadSeq) return;
+    cy.elements().remove();
     showMessage([el('b', { text: t('error') }), el('span', { text: err.message })]);
     $('summary').textContent = '';
-    document.body.dataset.ready = 'error';
+    document.body.dataset.nodes = '0';
+    document.body.dataset.url = location.search;
+    document.body.dataset.ready = '1';  // done: the message is the view
     return;
   }
   if (seq !== loadSeq) return;
@@ -254,10 +270,10 @@ async function load() {
   fillYears(view);
   if (view.truncated) {
     cy.elements().remove();
-    const towns = Object.entries(view.townships).slice(0, 12);
-    const list = el('ul', {}, ...towns.map(([id, n]) => el('li', {},
-      el('a', { tabindex: '0', text: townshipName(id), onclick: () => setFilter('township', id) }),
-      el('span', { text: ` (${n})` }))));
+    const list = el('ul', {}, ...view.townships.slice(0, 12).map((x) => el('li', {},
+      el('a', { tabindex: '0', text: x.name, onclick: () => setFilter('township', x.id),
+        onkeydown: (e) => { if (e.key === 'Enter') setFilter('township', x.id); } }),
+      el('span', { text: ` (${x.count})` }))));
     showMessage([el('p', { text: t('truncated', { n: view.total, limit: view.limit }) }),
       el('p', { text: `${t('narrow_township')}:` }), list]);
   } else if (!view.nodes.length) {
@@ -265,17 +281,24 @@ async function load() {
     showMessage([el('p', { text: t('empty') })]);
   } else {
     $('message').hidden = true;
+    performance.mark('graphsvc:draw-start');
     draw(view);
+    performance.mark('graphsvc:draw-end');
   }
   renderLegend(view);
   renderRows(view);
   renderList(view);
   renderSummary(view);
   syncControls();
+  performance.mark('graphsvc:panels');
   $('version').textContent = `${t('data_version')} ${view.data_version} · graphsvc`;
   cy.resize();  // the panels around may have changed size
   document.body.dataset.nodes = String(view.truncated ? 0 : view.nodes.length);
   document.body.dataset.url = location.search;  // the view drawn is the one the URL says
+  // ready once the canvas has painted this view (the next frame after the drawing)
+  await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+  if (seq !== loadSeq) return;
+  performance.mark('graphsvc:drawn');
   document.body.dataset.ready = '1';
   if (state.sel) selectNode(state.sel, false);
 }
@@ -340,10 +363,6 @@ function commit() {
 }
 
 let townships = [];
-function townshipName(id) {
-  const found = townships.find((x) => x.id === id);
-  return found ? found.name : id;
-}
 
 function option(value, text) { return el('option', { value, text }); }
 
@@ -356,12 +375,16 @@ function fillFilters(meta) {
   fill('f-model', Object.keys(MODELS).map((m) => [m, label(MODELS, m)]));
   fill('f-kind', meta.kinds.map((k) => [k, label(KINDS, k)]));
   fill('f-status', Object.keys(STATUS).map((s) => [s, label(STATUS, s)]));
-  fill('f-relation', meta.relations.map((r) => [r, r]));
+  fill('f-relation', Object.keys(RELATIONS).map((r) => [r, label(RELATIONS, r)]));
 }
 
 function syncControls() {
   for (const [id, key] of [['f-township', 'township'], ['f-model', 'model'], ['f-kind', 'kind'], ['f-status', 'status'], ['f-relation', 'relation']]) {
-    $(id).value = state[key] || '';
+    const sel = $(id);
+    const want = state[key] || '';
+    // a link may name a township rather than give its code
+    const byName = [...sel.options].find((o) => o.value === want || o.textContent === want);
+    sel.value = byName ? byName.value : '';
   }
   if (state.year) $('year').value = state.year;
   $('focus-box').hidden = !state.ego;
@@ -522,12 +545,23 @@ function renderRows(view) {
   const box = $('rows-box');
   if (!view.rows.length) { box.hidden = true; return; }
   box.hidden = false;
-  $('rows-title').textContent = `${t(`rows_${view.preset}`)}（${view.rows.length}）`;
+  const most = 300;
+  $('rows-title').textContent = `${t(`rows_${view.preset}`)}（${view.rows.length}）${
+    view.rows.length > most ? t('rows_first', { n: most }) : ''}`;
   const ol = $('rows');
-  ol.replaceChildren(...view.rows.slice(0, 300).map((r) => el('li', {
-    tabindex: '0', 'data-entity': r.entity, onclick: () => selectNode(r.entity, true) },
+  ol.replaceChildren(...view.rows.slice(0, most).map((r) => el('li', {
+    tabindex: '0', 'data-entity': r.entity, onclick: () => selectNode(r.entity, true),
+    onkeydown: (e) => { if (e.key === 'Enter') selectNode(r.entity, true); } },
   el('b', { text: r.name }), el('span', { text: r.other_name ? ` → ${r.other_name}` : '' }),
-  el('small', { text: `${r.township_name || ''} · ${r.detail}` }))));
+  el('small', { text: rowDetail(r) }))));
+}
+
+function rowDetail(r) {
+  // a gap: its kind in the page's language (the service's detail is English: shown in English)
+  if (r.tag && r.tag !== 'weak_linked' && GAPS[r.tag]) {
+    return [r.township_name, label(GAPS, r.tag), getLang() === 'en' ? r.detail : null].filter(Boolean).join(' · ');
+  }
+  return [r.township_name, r.detail].filter(Boolean).join(' · ');
 }
 
 function showTab(name) {
@@ -603,8 +637,7 @@ async function start() {
   ]);
   void view;
   townships = towns.data.map((x) => ({ id: x.id, name: x.name }));
-  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org'),
-    relations: ['part_of', 'member_of', 'partner_of', 'guides', 'initiated', 'organisation_of', 'covers', 'within', 'party_group_of', 'located_in', 'develops'] };
+  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org') };
   fillFilters(meta);
   syncControls();
   if (state.tab) showTab(state.tab);

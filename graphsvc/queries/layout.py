@@ -119,18 +119,27 @@ def _place_rest(net: Network, pos: dict[str, Point], centres: dict[str, Point]) 
     """Organisations, enterprises, universities, places: beside what they are linked to."""
     g = net.graph
     rest = sorted(n for n in g if n not in pos)
-    placed: list[Point] = []  # the entities placed here, kept apart from one another
+    # the entities placed here, kept apart from one another (a grid of cells one spacing wide,
+    # so that each check looks at the nine cells around a point, not at every entity)
+    cells: dict[tuple[int, int], list[Point]] = defaultdict(list)
+
+    def crowded(p: Point) -> bool:
+        i, j = int(p[0] // SPACING), int(p[1] // SPACING)
+        near = (q for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                for q in cells.get((i + di, j + dj), ()))
+        return any(math.hypot(p[0] - q[0], p[1] - q[1]) < 0.9 * SPACING for q in near)
 
     def free(p: Point, away: Point) -> Point:
         """p, moved on from `away` until no entity placed here is within a spacing."""
         dx, dy = p[0] - away[0], p[1] - away[1]
         d = math.hypot(dx, dy) or 1.0
         for _ in range(20):
-            if all(math.hypot(p[0] - q[0], p[1] - q[1]) >= 0.9 * SPACING for q in placed):
+            if not crowded(p):
                 break
             p = (p[0] + dx / d * 0.6 * SPACING, p[1] + dy / d * 0.6 * SPACING)
-        placed.append(p)
+        cells[int(p[0] // SPACING), int(p[1] // SPACING)].append(p)
         return p
+
     for _ in range(3):  # a few passes: an enterprise may hang on an organisation placed first
         pending = []
         for n in rest:

@@ -64,10 +64,19 @@ class ViewRow(BaseModel):
     name: str
     township_name: str | None = None
     kind: str
+    tag: str | None = None
     detail: str
     other: str | None = None
     other_name: str | None = None
     path: list[str] = []
+
+
+class TownshipCount(BaseModel):
+    """How many of the view's entities lie in one township (to narrow a view that is too big)."""
+
+    id: str
+    name: str
+    count: int
 
 
 class ViewResult(BaseModel):
@@ -83,7 +92,7 @@ class ViewResult(BaseModel):
     message: str | None = None
     counts: dict[str, int]
     status_counts: dict[str, int]
-    townships: dict[str, int]
+    townships: list[TownshipCount]
     nodes: list[ViewNode]
     edges: list[ViewEdge]
     highlight_nodes: list[str]
@@ -127,7 +136,7 @@ def _preset(net: Network, preset: str, year: int, township: str | None
             edges.update(e.key for e in link.path.edges)
             rows.append(ViewRow(entity=link.weak.id, name=link.weak.name,
                                 township_name=link.weak.township_name, kind=link.weak.kind,
-                                detail=link.path.text, other=link.strong.id,
+                                tag="weak_linked", detail=link.path.text, other=link.strong.id,
                                 other_name=link.strong.name, path=ids))
         return keep, set(keep), edges, rows
     if preset == "gaps":
@@ -137,10 +146,11 @@ def _preset(net: Network, preset: str, year: int, township: str | None
             keep.add(gap.entity.id)
             rows.append(ViewRow(entity=gap.entity.id, name=gap.entity.name,
                                 township_name=gap.entity.township_name, kind=gap.entity.kind,
-                                detail=f"{gap.gap}: {gap.detail}"))
-        # their townships too, so that the gaps show where they are
+                                tag=gap.gap, detail=gap.detail))
+        # their townships too, so that the gaps show where they are (the gaps are the view:
+        # nothing is highlighted)
         towns = {g.nodes[n].get("township") for n in keep} - {None}
-        return keep | {str(t) for t in towns if t in g}, set(keep), set(), rows
+        return keep | {str(t) for t in towns if t in g}, set(), set(), rows
     raise InvalidQuery(f"unknown preset '{preset}': use weak_linked or gaps")
 
 
@@ -151,8 +161,8 @@ def view(net: Network, township: str | None = None, model: str | None = None,
          limit: int = MAX_NODES) -> ViewResult:
     """The subgraph the export filters keep (and a preset, and statuses), ready to draw.
 
-    Over `limit` nodes nothing is drawn: `truncated` is true, with the counts by kind and by
-    township so that the page can ask for a narrower view.
+    Over `limit` nodes nothing is drawn: `truncated` is true, with the counts by kind and the
+    50 townships holding most of the entities, so that the page can ask for a narrower view.
     """
     y = check_year(net, year)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
@@ -191,7 +201,8 @@ def view(net: Network, township: str | None = None, model: str | None = None,
                 preset=preset, total=len(keep), limit=limit,
                 counts=dict(sorted(counts.items())),
                 status_counts={s: status_counts.get(s, 0) for s in STATUSES},
-                townships=dict(sorted(towns.items(), key=lambda t: (-t[1], t[0]))),
+                townships=[TownshipCount(id=t, name=net.name(t) if t in g else t, count=c)
+                           for t, c in sorted(towns.items(), key=lambda t: (-t[1], t[0]))[:50]],
                 highlight_nodes=sorted(hl_nodes & kept), rows=rows)
     if len(keep) > limit:
         return ViewResult(**base, truncated=True, nodes=[], edges=[], highlight_edges=[],
