@@ -68,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield from _serve(tmp_path_factory.mktemp("plain"))
 
 
-GETS = ["/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/v1/meta", "/v1/entities",
+GETS = ["/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/v1/meta", "/v1/entities",
         "/v1/entities?kind=village&limit=2", "/v1/entities/990101101201",
         "/v1/entities/990101101201/neighbors", "/v1/queries/gaps", "/v1/search?q=jc",
         "/v1/export/graph.graphml", "/v1/export/graph.csv", "/static/docs/swagger-init.js",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 import graphsvc
@@ -212,12 +213,28 @@ def test_unreadable_field_is_a_422_not_a_500(tiny_copy: Callable[..., Path]) -> 
         assert r.status_code == 422, r.text[:500]
         body = r.json()
         assert body["type"].endswith("/invalid-seed") and body["errors"]
-        assert all(e["text"] for e in body["errors"])  # the loader names file and line
+        assert any(e["file"].endswith("facts.csv") and e["line"] > 0 for e in body["errors"])
         assert "Traceback" not in r.text
         meta = c.get("/v1/meta").json()
         assert meta["data_version"] == before
         assert meta["last_reload"]["outcome"] == "invalid"
         assert meta["last_reload"]["problem_count"] == len(body["errors"])
+
+
+def test_a_schema_whose_kinds_is_a_list_is_a_422(tiny_copy: Callable[..., Path]) -> None:
+    seed = tiny_copy()
+    with _app(seed) as c:
+        before = c.get("/v1/meta").json()["data_version"]
+        schema = yaml.safe_load((Path(graphsvc.__file__).parent / "schema.yaml").read_text(
+            encoding="utf-8"))
+        schema["kinds"] = [{name: spec} for name, spec in schema["kinds"].items()]
+        (seed / "schema.yaml").write_text(yaml.safe_dump(schema, allow_unicode=True),
+                                          encoding="utf-8")
+        r = c.post("/v1/admin/reload", headers=ADMIN)
+        assert r.status_code == 422, r.text[:300]
+        assert any(e["file"].endswith("schema.yaml") and "kinds" in e["text"]
+                   for e in r.json()["errors"])
+        assert c.get("/v1/meta").json()["data_version"] == before
 
 
 def test_internal_error_in_a_reload_is_a_clean_500(tiny_copy: Callable[..., Path],

@@ -105,6 +105,30 @@ def test_serve_answers_reloads_on_sighup_and_stops_gracefully(
     assert "Traceback" not in out
 
 
+def test_a_failed_sighup_reload_logs_one_line_and_the_problems(
+        tiny_copy: Callable[..., Path], tmp_path: Path) -> None:
+    seed = tiny_copy()
+    log = tmp_path / "server.log"
+    base, proc = start_serve(seed, log=log)
+    try:
+        wait_ready(base, proc)
+        before = httpx.get(f"{base}/v1/meta").json()["data_version"]
+        with (seed / "relations.csv").open("a", encoding="utf-8") as fh:
+            fh.write("990101101201,member_of,org.nowhere,member,2021,,T2,\n")
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: "reload (sighup)" in log.read_text())
+        time.sleep(0.3)
+        text = log.read_text()
+        lines = text[text.index("reload (sighup)"):].splitlines()
+        assert lines[0].endswith(f"[serving {before}]") and "invalid" in lines[0]
+        assert "relations.csv:" in lines[1] and "org.nowhere" in lines[1]
+        assert "Traceback" not in text and text.count("ERROR") == 1
+        assert httpx.get(f"{base}/v1/meta").json()["data_version"] == before
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
 def test_serve_refuses_a_bad_seed_at_start(tiny_copy: Callable[..., Path]) -> None:
     seed = tiny_copy(edits={"divisions.csv": ("990101101,township", "990101101,castle")})
     proc = subprocess.run(
