@@ -19,7 +19,8 @@ Models = Annotated[list[str] | None, Query(
     alias="model", description="joint-organisation models to include (repeat); default all")]
 
 
-@router.get("/queries/weak-linked", response_model=q.WeakLinkedResult,
+@router.get("/queries/weak-linked", operation_id="weakLinked",
+            response_model=q.WeakLinkedResult,
             summary="weak villages linked to a strong entity")
 def weak_linked(net: NetDep, year: Year = None, model: Models = None,
                 max_hops: Annotated[int, Query(ge=1, le=4)] = 1,
@@ -35,26 +36,30 @@ def weak_linked(net: NetDep, year: Year = None, model: Models = None,
                 township=township, limit=limit, offset=offset)
 
 
-@router.get("/queries/gaps", response_model=q.GapsResult, summary="what is missing")
+@router.get("/queries/gaps", operation_id="gaps",
+            response_model=q.GapsResult, summary="what is missing")
 def gaps(net: NetDep, year: Year = None, township: Township = None) -> q.GapsResult:
     """Weak villages without a strong link, villages in no joint organisation, and more."""
     return memo(net, q.gaps, year=year, township=township)
 
 
-@router.get("/queries/group-metrics", response_model=q.GroupMetricsResult,
+@router.get("/queries/group-metrics", operation_id="groupMetrics",
+            response_model=q.GroupMetricsResult,
             summary="metrics of every joint organisation")
 def group_metrics(net: NetDep, year: Year = None) -> q.GroupMetricsResult:
     """Members by kind, strong/weak mix and townships spanned of each joint organisation."""
     return memo(net, q.group_metrics, year=year)
 
 
-@router.get("/coverage", response_model=q.CoverageResult, summary="coverage and completeness")
+@router.get("/coverage", operation_id="coverage",
+            response_model=q.CoverageResult, summary="coverage and completeness")
 def coverage(net: NetDep, year: Year = None) -> q.CoverageResult:
     """By township and by model: villages in joint organisations, statuses, declared members."""
     return memo(net, q.coverage, year=year)
 
 
-@router.get("/outcomes", response_model=q.OutcomesResult, summary="outcomes by model")
+@router.get("/outcomes", operation_id="outcomes",
+            response_model=q.OutcomesResult, summary="outcomes by model")
 def outcomes(net: NetDep, year: Year = None,
              model: Annotated[str | None, Query(description="one model")] = None,
              ) -> q.OutcomesResult:
@@ -62,19 +67,22 @@ def outcomes(net: NetDep, year: Year = None,
     return memo(net, q.outcomes, year=year, model=model)
 
 
-@router.get("/metrics", response_model=q.MetricsResult, summary="network metrics")
+@router.get("/metrics", operation_id="metrics",
+            response_model=q.MetricsResult, summary="network metrics")
 def metrics(net: NetDep, top: Annotated[int, Query(ge=1, le=500)] = 20) -> q.MetricsResult:
     """Most connected (degree), bridges (betweenness) and PageRank, top N of each."""
     return memo(net, q.metrics, top=top)
 
 
-@router.get("/communities", response_model=q.CommunitiesResult, summary="communities")
+@router.get("/communities", operation_id="communities",
+            response_model=q.CommunitiesResult, summary="communities")
 def communities(net: NetDep) -> q.CommunitiesResult:
     """Louvain communities (seeded), named and compared with the official organisations."""
     return memo(net, q.communities)
 
 
-@router.get("/entities/{ref}/recommendations", response_model=q.RecommendResult,
+@router.get("/entities/{ref}/recommendations", operation_id="recommendations",
+            response_model=q.RecommendResult,
             summary="pairing advice for a village")
 def recommendations(net: NetDep, ref: str, weights: WeightsDep, year: Year = None,
                     limit: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -83,14 +91,16 @@ def recommendations(net: NetDep, ref: str, weights: WeightsDep, year: Year = Non
     return memo(net, q.recommend, ref=ref, limit=limit, weights=weights, year=year, scope=scope)
 
 
-@router.get("/entities/{ref}/tree", response_model=q.TreeResult, summary="organisation tree")
+@router.get("/entities/{ref}/tree", operation_id="tree",
+            response_model=q.TreeResult, summary="organisation tree")
 def tree(net: NetDep, ref: str,
          depth: Annotated[int | None, Query(ge=0, le=20)] = None) -> q.TreeResult:
     """The organisation tree below an entity (district, township, committee, villages...)."""
     return memo(net, q.tree, ref=ref, depth=depth)
 
 
-@router.get("/organisations/{ref}/members", response_model=q.MembersResult,
+@router.get("/organisations/{ref}/members", operation_id="members",
+            response_model=q.MembersResult,
             summary="members of a joint organisation")
 def members(net: NetDep, ref: str, year: Year = None) -> q.MembersResult:
     """The members with their roles and statuses, and the group's metrics."""
