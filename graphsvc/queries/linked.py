@@ -15,16 +15,19 @@ from .common import (
     PathOut,
     StatusOut,
     check_models,
+    check_page,
     check_year,
     edge_out,
     indexes,
     is_joint,
     model_label,
+    page_of,
     path_out,
     ref,
     resolve_township,
     status_of,
     status_out,
+    whole,
 )
 
 MAX_HOPS = 4
@@ -191,12 +194,9 @@ def weak_linked(net: Network, year: int | None = None, models: list[str] | None 
     chosen = check_models(net, models)
     hops = check_hops(max_hops)
     town = resolve_township(net, township)
-    if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidQuery(f"offset must be a whole number >= 0, not {offset!r}")
+    check_page(limit, offset)
     weak, links = _all_links(net, y, tuple(chosen), hops, town)
-    page = links[offset:] if limit is None else links[offset:offset + limit]
+    page = page_of(links, limit, offset)
     data = [_link_out(net, y, w, s, trail, n) for w, s, trail, n in page]
     return WeakLinkedResult(year=y, models=chosen, max_hops=hops, township=town,
                             weak_total=len(weak), total=len(links), offset=offset, limit=limit,
@@ -232,6 +232,9 @@ class GapsResult(BaseModel):
     township: str | None
     data: list[Gap]
     count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
     summary: list[GapSummary]
 
 
@@ -251,10 +254,31 @@ def _org_gaps(net: Network, org: str, year: int) -> list[str]:
     return out
 
 
-def gaps(net: Network, year: int | None = None, township: str | None = None) -> GapsResult:
-    """Gaps per township and for the district, so users know which data to collect."""
+def gaps(net: Network, year: int | None = None, township: str | None = None,
+         limit: int | None = None, offset: int = 0) -> GapsResult:
+    """Gaps per township and for the district, so users know which data to collect.
+
+    Paged like every list answer: `total` counts every gap, `data` holds `limit` of them from
+    `offset` (all when `limit` is None). `summary` ends with the total row (the district, or
+    the township asked for) on every page; before it come the rows of every township when the
+    page holds every gap, else of the townships whose gaps are on the page.
+    """
     y = check_year(net, year)
     town = resolve_township(net, township)
+    check_page(limit, offset)
+    data, rows = whole(net, ("gaps", y, town), lambda: _all_gaps(net, y, town))
+    chosen = page_of(data, limit, offset)
+    if len(chosen) == len(data):  # the page is the whole answer: every township's row
+        summary = rows[:-1]
+    else:
+        here = {g.entity.township for g in chosen}
+        summary = [r for r in rows[:-1] if r.township is not None and r.township.id in here]
+    return GapsResult(year=y, township=town, data=chosen, count=len(chosen), total=len(data),
+                      offset=offset, limit=limit, summary=[*summary, rows[-1]])
+
+
+def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[Gap], list[GapSummary]]:
+    """Every gap (ordered by kind, township, id) and the summary rows, the total row last."""
     idx = indexes(net)
     g = net.graph
     towns = [town] if town else idx.townships
@@ -308,7 +332,7 @@ def gaps(net: Network, year: int | None = None, township: str | None = None) -> 
                 data.append(Gap(gap=kind, entity=ref(net, o), detail="(no township)"))
         rows.append(_district_row(rows, len(idx.joint_orgs), data))
     data.sort(key=lambda x: (GAP_KINDS.index(x.gap), x.entity.township or "", x.entity.id))
-    return GapsResult(year=y, township=town, data=data, count=len(data), summary=rows)
+    return data, rows
 
 
 def _district_row(rows: list[GapSummary], orgs: int, data: list[Gap]) -> GapSummary:
