@@ -225,6 +225,30 @@ def test_weak_linked_preset_highlights_the_links_to_huangshandian(
     watch.shot("06-preset-weak-linked")
 
 
+def test_gaps_preset_lists_every_gap(server: str, watch: Watch) -> None:
+    page = watch.open(server + "/?township=佛子庄乡")
+    page.click("#presets button[data-preset='gaps']")
+    watch.ready()
+    gaps = api(server, "/v1/queries/gaps", township="佛子庄乡")
+    assert page.locator("#rows li").count() == gaps["count"] > 0
+    assert "未加入联合组织" in page.locator("#rows").inner_text()
+    view = api(server, "/v1/view", township="佛子庄乡", preset="gaps")
+    assert watch.drawn() == len(view["nodes"])
+    watch.shot("16-preset-gaps")
+
+
+def test_a_bad_link_shows_the_services_message(server: str, watch: Watch) -> None:
+    page = watch.open(server + "/?township=黄山店村")  # a village, not a township
+    message = page.locator("#message")
+    assert message.is_visible() and "not a township" in message.inner_text()
+    assert watch.drawn() == 0
+    # the browser logs the 422 answer itself; the page logs nothing
+    watch.errors = [e for e in watch.errors if "422" not in e]
+    page.click("#reset")
+    watch.ready()
+    assert not message.is_visible() and watch.drawn() > 700
+
+
 def test_township_filter_and_year_change_update_the_counts(server: str, watch: Watch) -> None:
     page = watch.open(server + "/")
     everything = watch.drawn()

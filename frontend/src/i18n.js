@@ -26,6 +26,29 @@ export const MODELS = {
   grid: { zh: '网格联建', en: 'grid joint building' },
 };
 
+export const RELATIONS = {
+  part_of: { zh: '隶属', en: 'part of' },
+  member_of: { zh: '成员', en: 'member of' },
+  partner_of: { zh: '结对', en: 'partner of' },
+  guides: { zh: '领导', en: 'guides' },
+  initiated: { zh: '推动成立', en: 'initiated' },
+  organisation_of: { zh: '党组织', en: 'party organisation of' },
+  covers: { zh: '覆盖', en: 'covers' },
+  within: { zh: '属于网格', en: 'within' },
+  party_group_of: { zh: '网格党小组', en: 'party group of' },
+  located_in: { zh: '位于', en: 'located in' },
+  develops: { zh: '打造', en: 'develops' },
+};
+
+export const GAPS = {
+  weak_linked: { zh: '薄弱村联结', en: 'weak village linked' },
+  weak_without_strong: { zh: '薄弱村无强联结', en: 'weak, no strong link' },
+  village_without_org: { zh: '未加入联合组织', en: 'in no joint organisation' },
+  status_unknown: { zh: '状态未知', en: 'status unknown' },
+  org_without_strong: { zh: '组织无强成员', en: 'organisation without a strong member' },
+  org_without_enterprise_or_university: { zh: '组织无企业或高校', en: 'organisation without enterprise or university' },
+};
+
 const WORDS = {
   title: ['房山联建网络图', 'Fangshan joint-building network'],
   search_placeholder: ['搜索：名称、代码、拼音或首字母（如 hsd）', 'Name, code, pinyin or initials (hsd)'],
@@ -76,6 +99,7 @@ const WORDS = {
   preset_gaps: ['空白', 'Gaps'],
   rows_weak_linked: ['薄弱村及其联结的强实体', 'Weak villages and the strong entities they link to'],
   rows_gaps: ['空白（缺口）', 'Gaps'],
+  rows_first: ['（列出前 {n} 条）', '(the first {n} listed)'],
   entities: ['个实体', 'entities'],
   links: ['条联系', 'links'],
   truncated: ['当前选择有 {n} 个实体，超过图面能清楚显示的 {limit} 个。请缩小范围：', '{n} entities match, more than the map draws clearly ({limit}). Narrow the view:'],

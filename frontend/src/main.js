@@ -2,7 +2,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { get, onTokenNeeded, setToken, query, ApiError } from './api.js';
-import { KINDS, STATUS, MODELS, t, label, setLang, getLang, applyWords } from './i18n.js';
+import { KINDS, STATUS, MODELS, RELATIONS, GAPS, t, label, setLang, getLang, applyWords } from './i18n.js';
 import { renderPanel } from './panel.js';
 import { renderCoverage } from './coverage.js';
 import { exportPng, pngSize, download } from './png.js';
@@ -257,9 +257,12 @@ async function load() {
     performance.mark('graphsvc:view-fetched');
   } catch (err) {
     if (seq !== loadSeq) return;
+    cy.elements().remove();
     showMessage([el('b', { text: t('error') }), el('span', { text: err.message })]);
     $('summary').textContent = '';
-    document.body.dataset.ready = 'error';
+    document.body.dataset.nodes = '0';
+    document.body.dataset.url = location.search;
+    document.body.dataset.ready = '1';  // done: the message is the view
     return;
   }
   if (seq !== loadSeq) return;
@@ -372,12 +375,16 @@ function fillFilters(meta) {
   fill('f-model', Object.keys(MODELS).map((m) => [m, label(MODELS, m)]));
   fill('f-kind', meta.kinds.map((k) => [k, label(KINDS, k)]));
   fill('f-status', Object.keys(STATUS).map((s) => [s, label(STATUS, s)]));
-  fill('f-relation', meta.relations.map((r) => [r, r]));
+  fill('f-relation', Object.keys(RELATIONS).map((r) => [r, label(RELATIONS, r)]));
 }
 
 function syncControls() {
   for (const [id, key] of [['f-township', 'township'], ['f-model', 'model'], ['f-kind', 'kind'], ['f-status', 'status'], ['f-relation', 'relation']]) {
-    $(id).value = state[key] || '';
+    const sel = $(id);
+    const want = state[key] || '';
+    // a link may name a township rather than give its code
+    const byName = [...sel.options].find((o) => o.value === want || o.textContent === want);
+    sel.value = byName ? byName.value : '';
   }
   if (state.year) $('year').value = state.year;
   $('focus-box').hidden = !state.ego;
@@ -538,12 +545,23 @@ function renderRows(view) {
   const box = $('rows-box');
   if (!view.rows.length) { box.hidden = true; return; }
   box.hidden = false;
-  $('rows-title').textContent = `${t(`rows_${view.preset}`)}（${view.rows.length}）`;
+  const most = 300;
+  $('rows-title').textContent = `${t(`rows_${view.preset}`)}（${view.rows.length}）${
+    view.rows.length > most ? t('rows_first', { n: most }) : ''}`;
   const ol = $('rows');
-  ol.replaceChildren(...view.rows.slice(0, 300).map((r) => el('li', {
-    tabindex: '0', 'data-entity': r.entity, onclick: () => selectNode(r.entity, true) },
+  ol.replaceChildren(...view.rows.slice(0, most).map((r) => el('li', {
+    tabindex: '0', 'data-entity': r.entity, onclick: () => selectNode(r.entity, true),
+    onkeydown: (e) => { if (e.key === 'Enter') selectNode(r.entity, true); } },
   el('b', { text: r.name }), el('span', { text: r.other_name ? ` → ${r.other_name}` : '' }),
-  el('small', { text: `${r.township_name || ''} · ${r.detail}` }))));
+  el('small', { text: rowDetail(r) }))));
+}
+
+function rowDetail(r) {
+  // a gap: its kind in the page's language (the service's detail is English: shown in English)
+  if (r.tag && r.tag !== 'weak_linked' && GAPS[r.tag]) {
+    return [r.township_name, label(GAPS, r.tag), getLang() === 'en' ? r.detail : null].filter(Boolean).join(' · ');
+  }
+  return [r.township_name, r.detail].filter(Boolean).join(' · ');
 }
 
 function showTab(name) {
@@ -619,8 +637,7 @@ async function start() {
   ]);
   void view;
   townships = towns.data.map((x) => ({ id: x.id, name: x.name }));
-  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org'),
-    relations: ['part_of', 'member_of', 'partner_of', 'guides', 'initiated', 'organisation_of', 'covers', 'within', 'party_group_of', 'located_in', 'develops'] };
+  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org') };
   fillFilters(meta);
   syncControls();
   if (state.tab) showTab(state.tab);

@@ -64,6 +64,7 @@ class ViewRow(BaseModel):
     name: str
     township_name: str | None = None
     kind: str
+    tag: str | None = None
     detail: str
     other: str | None = None
     other_name: str | None = None
@@ -135,7 +136,7 @@ def _preset(net: Network, preset: str, year: int, township: str | None
             edges.update(e.key for e in link.path.edges)
             rows.append(ViewRow(entity=link.weak.id, name=link.weak.name,
                                 township_name=link.weak.township_name, kind=link.weak.kind,
-                                detail=link.path.text, other=link.strong.id,
+                                tag="weak_linked", detail=link.path.text, other=link.strong.id,
                                 other_name=link.strong.name, path=ids))
         return keep, set(keep), edges, rows
     if preset == "gaps":
@@ -145,10 +146,11 @@ def _preset(net: Network, preset: str, year: int, township: str | None
             keep.add(gap.entity.id)
             rows.append(ViewRow(entity=gap.entity.id, name=gap.entity.name,
                                 township_name=gap.entity.township_name, kind=gap.entity.kind,
-                                detail=f"{gap.gap}: {gap.detail}"))
-        # their townships too, so that the gaps show where they are
+                                tag=gap.gap, detail=gap.detail))
+        # their townships too, so that the gaps show where they are (the gaps are the view:
+        # nothing is highlighted)
         towns = {g.nodes[n].get("township") for n in keep} - {None}
-        return keep | {str(t) for t in towns if t in g}, set(keep), set(), rows
+        return keep | {str(t) for t in towns if t in g}, set(), set(), rows
     raise InvalidQuery(f"unknown preset '{preset}': use weak_linked or gaps")
 
 
