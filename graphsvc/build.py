@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import AmbiguousName, Problem, UnknownEntity
+from .errors import AmbiguousName, Problem, UnknownEntity, collapse
 from .names import pinyin_and_initials
 from .records import Fact, FactRow, Relation, split_list
 from .resolve import NameIndex
@@ -272,17 +272,54 @@ class _Builder:
         self.index.add(node_id, clean["name"], clean.get("township"))
 
     def aliases(self) -> None:
+        """Add each alias to its entity. An alias that is already another entity's name or
+        alias is an error naming both (it would make that name silently ambiguous)."""
         extra: dict[str, list[str]] = defaultdict(list)
+        taken: dict[str, tuple[str, Row[Any]]] = {}  # alias -> (entity, its aliases.csv row)
+        where = {r.record.id: r for r in self.seed.entities}
         for row in self.seed.aliases:
             self.check_source(row)
             target = self.resolve(row, "entity", row.record.entity)
             if target is None:
                 continue
-            extra[target].append(row.record.alias)
+            alias = row.record.alias
+            others = [n for n in self.index.by_name.get(alias, []) if n != target]
+            named = [n for n in others if self.g._node[n]["name"] == alias]
+            if named or (alias in taken and taken[alias][0] != target):
+                self.err(row, "alias", *self._alias_clash(target, alias, named, taken, where))
+                continue
+            taken.setdefault(alias, (target, row))
+            extra[target].append(alias)
         for node, names in extra.items():
             for alias in names:
                 self.index.add_alias(node, alias)
             self.g.nodes[node]["aliases"] = ";".join(dict.fromkeys(names))
+
+    def _alias_clash(
+        self,
+        target: str,
+        alias: str,
+        named: list[str],
+        taken: dict[str, tuple[str, Row[Any]]],
+        where: dict[str, Row[Any]],
+    ) -> tuple[str, str]:
+        nodes = self.g._node
+        mine = f"{target} {nodes[target]['name']}"
+        if named:
+            other = named[0]
+            row = where.get(other)
+            place = (f"{row.file.rsplit('/', 1)[-1]}:{row.line}" if row is not None
+                     else f"divisions.csv, code {other}")
+            what = f"the name of {other} {nodes[other]['name']} ({place})"
+        else:
+            other, row = taken[alias]
+            what = (f"already an alias of {other} {nodes[other]['name']} "
+                    f"({row.file.rsplit('/', 1)[-1]}:{row.line})")
+        return (
+            f"alias '{alias}' of {mine} is {what}",
+            "an alias may not be another entity's name or alias (that name would become "
+            "ambiguous): remove the alias, or correct the entity it belongs to",
+        )
 
     # -- edges -----------------------------------------------------------------------------
     def add_edge(self, u: str, v: str, relation: str, attrs: dict[str, Any]) -> None:
@@ -448,6 +485,7 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
     b.relations()
     facts = b.facts()
     b.problems.extend(seed.problems)  # last: the streamed tables add theirs as they are read
+    b.problems = collapse(b.problems, seed.roots)  # the root causes first, their effects under
     completeness = b.completeness()
     nx.freeze(b.g)
     return Built(b.g, b.index, dict(facts), b.problems, b.warnings, completeness)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import GraphsvcError, InvalidSeed
 from .network import Network, load
@@ -58,27 +59,8 @@ def terminal_progress() -> Iterator[Callable[[str, int], None] | None]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a seed directory and print its load report."""
-    try:
-        net = load_seed(args)
-    except InvalidSeed as exc:
-        if args.json:
-            _print_json(
-                {
-                    "valid": False,
-                    "errors": [p.as_dict() for p in exc.problems],
-                    "warnings": [w.as_dict() for w in exc.warnings],
-                }
-            )
-        else:
-            print(f"{len(exc.problems)} error(s):", file=sys.stderr)
-            for p in exc.problems:
-                print(f"  {p}", file=sys.stderr)
-            if exc.warnings:
-                print(f"{len(exc.warnings)} warning(s):", file=sys.stderr)
-                for w in exc.warnings:
-                    print(f"  {w}", file=sys.stderr)
-        return 1
+    """Check a seed directory and print its load report (errors: InvalidSeed, exit 1)."""
+    net = load_seed(args)
     if args.json:
         _print_json({"valid": True, **net.report.as_dict()})
     else:
@@ -127,7 +109,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="graphsvc",
         description="The organisational networks of rural governance as a graph.",
     )
@@ -139,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check a seed directory and print its load report",
         description="Check every file of a seed directory. Exit 0 when valid, "
-        "1 with the list of errors when not, 2 on usage errors.",
+        "1 with the list of errors when not, 2 on usage errors, 3 on an internal error.",
     )
     p.add_argument("seed", nargs="?", metavar="SEED_DIR", help="seed directory (default: bundled)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -210,27 +192,112 @@ def _version() -> str:
     return __version__
 
 
+EXIT_VALID, EXIT_INVALID_SEED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+"""Exit codes: 0 done (a valid seed), 1 the seed has errors, 2 the command was called wrongly
+(or a file or directory it names is not there), 3 an internal error (a bug: please report it)."""
+REPORT = (
+    "this is a bug in graphsvc, not in your data: please report it on the project's issue "
+    "tracker with the command you ran and this line (GRAPHSVC_DEBUG=1 shows the traceback)"
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors printed as JSON when --json was given."""
+
+    json_wanted = False
+
+    def error(self, message: str) -> NoReturn:
+        if _Parser.json_wanted:
+            _print_json({"error": {"type": "usage", "exit_code": EXIT_USAGE,
+                                   "message": f"{self.prog}: {message}"}})
+            raise SystemExit(EXIT_USAGE)
+        super().error(message)
+
+
+def print_invalid_seed(exc: InvalidSeed, command: str, as_json: bool) -> None:
+    """Every problem of a refused seed: JSON on stdout, or text on stderr, each root cause
+    followed by how many errors it causes."""
+    if as_json:
+        _print_json(
+            {
+                "valid": False,
+                "exit_code": EXIT_INVALID_SEED,
+                "errors": [p.as_dict() for p in exc.problems],
+                "warnings": [w.as_dict() for w in exc.warnings],
+            }
+        )
+        return
+    n = len(exc.problems)
+    caused = sum(len(p.caused) for p in exc.problems)
+    more = f" (and {caused} caused by {'it' if n == 1 else 'them'})" if caused else ""
+    print(f"graphsvc {command}: the seed has {n} error{'s' if n != 1 else ''}{more}:",
+          file=sys.stderr)
+    for p in exc.problems:
+        print(f"  {p}", file=sys.stderr)
+        if p.caused:
+            print(f"    {p.caused_text()}, such as:", file=sys.stderr)
+            for c in p.caused[:3]:
+                print(f"      {c}", file=sys.stderr)
+    if exc.warnings:
+        print(f"{len(exc.warnings)} warning(s):", file=sys.stderr)
+        for w in exc.warnings:
+            print(f"  {w}", file=sys.stderr)
+
+
+def _fail(command: str, kind: str, message: str, code: int, as_json: bool) -> int:
+    if as_json:
+        _print_json({"error": {"type": kind, "exit_code": code, "message": message}})
+    else:
+        label = "internal error" if code == EXIT_INTERNAL else "error"
+        print(f"graphsvc {command}: {label}: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    _register_extras()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; return the exit code (0 valid, 1 invalid seed, 2 usage, 3 bug).
+
+    No input makes it print a traceback: every failure is one clear message (JSON with
+    --json), and anything unexpected is exit 3 with a request to report it.
+    """
     try:
-        return int(args.handler(args))
-    except UsageError as exc:
-        print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except InvalidSeed as exc:
-        print(f"graphsvc {args.command}: {exc}", file=sys.stderr)
-        return 1
-    except GraphsvcError as exc:
-        print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
-        print(f"graphsvc {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:  # the reader went away (`| head`): not an error
+        with suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _main(argv: list[str]) -> int:
+    _Parser.json_wanted = "--json" in argv
+    command = "?"
+    as_json = _Parser.json_wanted
+    try:
+        _register_extras()
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = args.command
+        as_json = bool(getattr(args, "json", False)) or as_json
+        return int(args.handler(args))
+    except InvalidSeed as exc:
+        print_invalid_seed(exc, command, as_json)
+        return EXIT_INVALID_SEED
+    except (UsageError, GraphsvcError, FileNotFoundError, NotADirectoryError) as exc:
+        return _fail(command, "usage", str(exc), EXIT_USAGE, as_json)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the machine said no: a permission, a full disk...
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(command, "os", f"{exc.strerror or exc}{where}", EXIT_USAGE, as_json)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("GRAPHSVC_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0][:300] if str(exc) else ""
+        return _fail(command, "internal", f"{type(exc).__name__}: {first} — {REPORT}",
+                     EXIT_INTERNAL, as_json)
 
 
 def _register_extras() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -176,7 +177,8 @@ def import_divisions(
     """Write `divisions.csv` and `sources.csv` (S2) for a county, city, province or ("") China.
 
     An existing `sources.csv` keeps its other sources; `divisions.csv` is replaced (written to
-    a temporary file first, so a failed import leaves the old one).
+    a temporary file first, so a failed import leaves the old one). The other seed files are
+    written empty when missing (`complete_seed`), so that the directory loads as it is.
     """
     check_register(register_dir)
     _check_scope(scope)
@@ -207,6 +209,7 @@ def import_divisions(
         rows, _ = read_table(sources_path, Source, str(sources_path))
         sources += [r.record for r in rows if r.record.id != REGISTER_SOURCE.id]
     write_csv(sources_path, Source, sources)
+    written = [str(target), str(sources_path)] + [str(p) for p in complete_seed(out_dir)]
     scope_name = names.get(scope, "") if len(scope) == 6 else _scope_name(register_dir, scope)
     return ImportResult(
         scope=scope,
@@ -215,5 +218,30 @@ def import_divisions(
         townships=counts["township"],
         villages=counts["村委会"],
         communities=counts["社区居委会"],
-        files=[str(target), str(sources_path)],
+        files=written,
     )
+
+
+NO_RULES = (
+    "# No status rules yet: every status is unknown. Write the rules here\n"
+    "# (docs/seed-format.md, rules.yaml); these two lines say that there are none.\n"
+    "weak: []\nstrong: []\n"
+)
+
+
+def complete_seed(out_dir: Path) -> list[Path]:
+    """Write the seed files that are still missing as empty ones that say so: each table as
+    its header row alone, `rules.yaml` as explicitly no rules. Existing files are kept."""
+    from .records import TABLES
+
+    made = []
+    for name, model in TABLES.items():
+        path = out_dir / name
+        if not os.path.lexists(path):
+            write_csv(path, model, [])
+            made.append(path)
+    rules = out_dir / "rules.yaml"
+    if not os.path.lexists(rules):
+        rules.write_text(NO_RULES, encoding="utf-8")
+        made.append(rules)
+    return made

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -10,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import Problem
+from .yamlfile import node_line, parse_yaml, validation_problems, yaml_problem, yaml_reason
 
 
 class KindSpec(BaseModel):
@@ -19,7 +21,7 @@ class KindSpec(BaseModel):
     name: str = ""
     zh: str
     en: str
-    code_length: int | None = None
+    code_length: int | None = Field(default=None, ge=1)
     parent: str | None = None
     subtypes: list[str] = Field(default_factory=list)
 
@@ -63,7 +65,10 @@ class Schema(BaseModel):
     def _names(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for section in ("kinds", "relations", "counts"):
-                for key, spec in (data.get(section) or {}).items():
+                specs = data.get(section)
+                if not isinstance(specs, dict):
+                    continue  # a list or a scalar: the field's own validation words it
+                for key, spec in specs.items():
                     if isinstance(spec, dict):
                         spec.setdefault("name", key)
         return data
@@ -107,11 +112,7 @@ def parse_schema(text: str, file: str) -> tuple[Schema | None, list[Problem]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        return None, [
-            Problem(file, line, f"not valid YAML: {_yaml_reason(exc)}", "fix the YAML syntax")
-        ]
+        return None, [yaml_problem(exc, text, file)]
     try:
         return Schema.model_validate(data), []
     except ValidationError as exc:
@@ -126,11 +127,34 @@ def parse_schema(text: str, file: str) -> tuple[Schema | None, list[Problem]]:
         ]
 
 
+def parse_schema_file(raw: bytes, file: str) -> tuple[Schema | None, list[Problem]]:
+    """Parse a seed's `schema.yaml` (its bytes): the schema, or every problem at its line."""
+    data, node, problems = parse_yaml(
+        raw, file, "delete the file to use the packaged schema, or copy graphsvc/schema.yaml")
+    if problems:
+        return None, problems
+    try:
+        return Schema.model_validate(data), []
+    except ValidationError as exc:
+        found = validation_problems(exc, node, file, "see graphsvc/schema.yaml for the format")
+        out = []
+        for p in found:
+            m = _NAMED.search(p.message)
+            if m and p.line <= 1:  # a whole-schema check: point at the entry it names
+                section = {"relation": "relations", "count": "counts", "kind": "kinds"}[m[1]]
+                p = Problem(p.file, node_line(node, (section, m[2])), p.message, p.hint)
+            out.append(p)
+        return None, out
+
+
+_NAMED = re.compile(r"^(relation|count|kind) '([^']*)'")
+
+
 def load_schema(seed_dir: Path | None = None) -> Schema:
     """The schema of a seed directory (its own `schema.yaml`) or the packaged default."""
     path = seed_dir / SCHEMA_FILE if seed_dir else None
     if path is not None and path.exists():
-        schema, problems = parse_schema(path.read_text(encoding="utf-8"), str(path))
+        schema, problems = parse_schema_file(path.read_bytes(), str(path))
     else:
         schema, problems = parse_schema(default_schema_text(), SCHEMA_FILE)
     if schema is None:
@@ -140,8 +164,4 @@ def load_schema(seed_dir: Path | None = None) -> Schema:
     return schema
 
 
-def _yaml_reason(exc: yaml.YAMLError) -> str:
-    """A one-line reason for a YAML syntax error."""
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    mark = getattr(exc, "problem_mark", None)
-    return f"{problem} at column {mark.column + 1}" if mark is not None else str(problem)
+_yaml_reason = yaml_reason  # the name before 0.2

@@ -16,14 +16,14 @@ StatusName = Literal["weak", "strong", "unknown"]
 class Rule(BaseModel):
     """One rule: a fact of this type (and key) that makes an entity weak or strong."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    id: str = Field(min_length=1)
     description: str = ""
     fact: Literal["indicator", "honour", "designation"]
     keys: list[str] = Field(min_length=1)
-    below: float | None = None
-    at_least: float | None = None
-    max_age_years: int | None = None
+    below: float | None = Field(default=None, ge=0)
+    at_least: float | None = Field(default=None, ge=0)
+    max_age_years: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
@@ -52,7 +52,7 @@ class Rule(BaseModel):
 class Rules(BaseModel):
     """The status rules of a seed (`rules.yaml`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     description: str = ""
     weak: list[Rule] = Field(default_factory=list)
     strong: list[Rule] = Field(default_factory=list)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import bundled_seed
-from .divisions import REGISTER_SOURCE, write_csv
+from .divisions import REGISTER_SOURCE, complete_seed, write_csv
 from .records import Source
 
 SYNTH_SOURCE = Source(
@@ -147,6 +147,7 @@ def synthesize(divisions_csv: Path, out_dir: Path, seed: int = 42) -> SynthResul
         ["entity", "fact", "key", "value", "unit", "qualifier", "year", "model", "source", "note"],
         fac,
     )
+    complete_seed(out_dir)  # aliases.csv: none invented
     return SynthResult(
         out_dir, sum(map(len, villages_by_township.values())), len(ent), len(rel), len(fac)
     )

@@ -135,14 +135,20 @@ def test_data_version_changes_with_content(tiny_copy) -> None:  # type: ignore[n
     assert graphsvc.load(tiny_copy()).data_version == a
 
 
-def test_optional_tables_may_be_absent(tiny_copy) -> None:  # type: ignore[no-untyped-def]
-    net = graphsvc.load(
-        tiny_copy(
-            remove=("entities.csv", "relations.csv", "facts.csv", "aliases.csv", "rules.yaml")
-        )
+def test_empty_tables_and_explicitly_no_rules(tiny_copy) -> None:  # type: ignore[no-untyped-def]
+    """A table with nothing in it is its header row alone; "no rules" is written out."""
+    from graphsvc.divisions import complete_seed
+
+    seed = tiny_copy(
+        remove=("entities.csv", "relations.csv", "facts.csv", "aliases.csv", "rules.yaml")
     )
+    assert sorted(p.name for p in complete_seed(seed)) == [
+        "aliases.csv", "entities.csv", "facts.csv", "relations.csv", "rules.yaml"]
+    assert (seed / "aliases.csv").read_text(encoding="utf-8") == "entity,alias,source,note\n"
+    net = graphsvc.load(seed)
     assert net.graph.number_of_nodes() == 11
     assert net.statuses(2022) == {}
+    assert complete_seed(seed) == []  # existing files are kept
 
 
 def test_excel_bom_is_accepted(tiny_copy) -> None:  # type: ignore[no-untyped-def]
