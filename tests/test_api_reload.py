@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -309,3 +310,24 @@ def test_startup_with_a_bad_seed_is_not_ready(tiny_copy: Callable[..., Path]) ->
         assert r.status_code == 503 and r.json()["errors"]
         assert c.get("/v1/meta").status_code == 503
         assert c.get("/healthz").status_code == 200
+
+
+def test_a_runtime_directory_left_by_a_killed_supervisor_is_removed() -> None:
+    import subprocess
+    import sys
+    import tempfile
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = Path(tempfile.gettempdir()) / f"graphsvc-run-{gone.stdout.strip()}-test"
+    stale.mkdir()
+    (stale / "current.json").write_text("{}", encoding="utf-8")
+    live = SharedDir.create()  # this process runs: its directory stays
+    again = SharedDir.create()
+    try:
+        assert not stale.exists() and live.root.exists() and again.root.exists()
+        assert live.root.name.startswith(f"graphsvc-run-{os.getpid()}-")
+    finally:
+        for shared in (live, again):
+            shutil.rmtree(shared.root, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)

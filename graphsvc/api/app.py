@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,6 +30,7 @@ from .state import Follower, NetworkState, SeedWatcher
 from .warm import Progress, warm, warm_loader
 
 log = logging.getLogger("graphsvc.api")
+SWITCH_INTERVAL = 0.001
 
 DESCRIPTION = """The organisational networks of rural governance (Fangshan's joint organisations)
 as a graph: entities, their facts and statuses, neighbourhoods, paths and the analyst's queries.
@@ -121,6 +123,9 @@ def app_from_env() -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state: NetworkState = app.state.graphsvc
     settings: Settings = app.state.settings
+    # a heavy computation in a handler thread hands the GIL back to the event loop sooner, so
+    # the async hot paths (lookups) wait less behind it (CPython's default is 5 ms)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     follower = None
     if state.shared is not None:  # a worker of several: serve what was published, follow it
         if state.network is None:

@@ -60,8 +60,10 @@ class SharedDir:
 
     @classmethod
     def create(cls) -> SharedDir:
-        """A new, private runtime directory (the supervisor removes it on exit)."""
-        root = Path(tempfile.mkdtemp(prefix="graphsvc-run-"))
+        """A new, private runtime directory (the supervisor removes it on exit; one left by a
+        supervisor that was killed is removed by the next one)."""
+        _remove_stale()
+        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         os.chmod(root, 0o700)
         shared = cls(root)
         shared.good.mkdir()
@@ -165,6 +167,23 @@ class SharedDir:
                 continue  # another worker took it
             return path.suffix.lstrip(".") or "sighup"
         return None
+
+
+PREFIX = "graphsvc-run-"
+
+
+def _remove_stale() -> None:
+    """Remove the runtime directories of supervisors of this user that no longer run."""
+    for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        pid = path.name[len(PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or path.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
