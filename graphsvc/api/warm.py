@@ -61,9 +61,11 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
     """The warm-up steps of a network: what each hot endpoint would otherwise build on its
     first request. The first pages are asked for as the API asks with its defaults, so that
     the first request finds them in the API's cache."""
-    from .. import queries as q
+    # the query modules themselves (not the package's names, which a test may replace)
     from ..queries.common import indexes
-    from ..queries.search import search_index
+    from ..queries.coverage import coverage
+    from ..queries.linked import gaps, weak_linked
+    from ..queries.search import search, search_index
     from .cache import memo
     from .listing import sorted_ids
 
@@ -71,7 +73,7 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
 
     def first_search() -> None:
         search_index(net)
-        q.search(net, "村")  # and the lazy parts of a search (spelling variants)
+        search(net, "村")  # and the lazy parts of a search (spelling variants)
 
     return [
         ("working out the statuses", lambda: net.statuses()),
@@ -79,10 +81,10 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
         ("building the search index", first_search),
         ("ordering the entity list", lambda: sorted_ids(net)),
         ("finding the weak-linked links", lambda: memo(
-            net, q.weak_linked, year=None, models=None, max_hops=1, township=None,
+            net, weak_linked, year=None, models=None, max_hops=1, township=None,
             **first_page)),
-        ("working out coverage", lambda: memo(net, q.coverage, year=None, **first_page)),
-        ("working out gaps", lambda: memo(net, q.gaps, year=None, township=None, **first_page)),
+        ("working out coverage", lambda: memo(net, coverage, year=None, **first_page)),
+        ("working out gaps", lambda: memo(net, gaps, year=None, township=None, **first_page)),
     ]
 
 
