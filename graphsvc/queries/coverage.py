@@ -125,6 +125,9 @@ def _coverage(net: Network, y: int) -> CoverageResult:
     models = check_models(net, None)
     by_fact = _fact_villages(net)
     rows: list[CoverageRow] = []
+    orgs_by_town: dict[str, list[str]] = {}  # grouped once, not one pass per township
+    for o in idx.joint_orgs:
+        orgs_by_town.setdefault(g.nodes[o].get("township") or "", []).append(o)
     for t in idx.townships:
         vills = idx.villages.get(t, [])
         by_model: Counter[str] = Counter()
@@ -141,12 +144,11 @@ def _coverage(net: Network, y: int) -> CoverageResult:
             statuses[status_of(net, v, y).status] += 1
         declared = recorded = 0
         unrecorded: set[str] = set()
-        for o in idx.joint_orgs:
-            if g.nodes[o].get("township") == t:
-                d, r = _org_counts(net, o)
-                declared, recorded = declared + d, recorded + r
-                if not idx.members.get(o) and g.nodes[o].get("model"):
-                    unrecorded.add(str(g.nodes[o]["model"]))
+        for o in orgs_by_town.get(t, []):
+            d, r = _org_counts(net, o)
+            declared, recorded = declared + d, recorded + r
+            if not idx.members.get(o) and g.nodes[o].get("model"):
+                unrecorded.add(str(g.nodes[o]["model"]))
         rows.append(CoverageRow(
             township=ref(net, t), villages=len(vills), in_joint_org=inside,
             by_model={m: by_model[m] for m in models},
