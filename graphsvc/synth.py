@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import bundled_seed
-from .divisions import REGISTER_SOURCE, complete_seed, write_csv
+from .divisions import REGISTER_SOURCE, complete_seed, read_rows, write_csv
 from .records import Source
 
 SYNTH_SOURCE = Source(
@@ -58,10 +58,9 @@ def synthesize(divisions_csv: Path, out_dir: Path, seed: int = 42) -> SynthResul
     """Write a seed directory: the given register plus invented organisations and facts."""
     rng = random.Random(seed)
     villages_by_township: dict[str, list[str]] = defaultdict(list)
-    with divisions_csv.open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["kind"] == "village" and row["subtype"] == "村委会":
-                villages_by_township[row["parent"]].append(row["code"])
+    for row in read_rows(divisions_csv, ("code", "kind", "name")):
+        if row["kind"] == "village" and row.get("subtype") == "村委会" and row.get("parent"):
+            villages_by_township[row["parent"]].append(row["code"])
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(divisions_csv, out_dir / "divisions.csv")
     write_csv(out_dir / "sources.csv", Source, [REGISTER_SOURCE, SYNTH_SOURCE])

@@ -197,3 +197,36 @@ def test_unreadable_file_is_named(world_readable_seed: Path) -> None:
     assert [e["text"] for e in errors] == [
         f"{seed}/facts.csv: cannot be read: Permission denied — check the file's permissions "
         "(and that it is a plain file)"]
+
+
+REGISTER = ROOT / "tests" / "fixtures" / "register"
+
+
+@pytest.mark.parametrize(
+    ("file", "data", "message"),
+    [
+        ("areas.csv", b'garbage\x00\n"unclosed\n', "areas.csv:1: header has no column(s) code, name"),
+        ("villages.csv", "code,name\n990101001001,春晖社区居委会\n".encode("gbk"),
+         "villages.csv: is not UTF-8 text"),
+        ("streets.csv", b"code,name\n9901010x1,East\n", "streets.csv:2: code '9901010x1' is not digits"),
+        ("areas.csv", b"code,name\n990101\n", "areas.csv:2: empty name"),
+    ],
+    ids=["not-a-register-file", "gbk", "bad-code", "short-row"],
+)
+def test_bad_register_files_exit_2(tmp_path: Path, file: str, data: bytes, message: str) -> None:
+    reg = tmp_path / "reg"
+    shutil.copytree(REGISTER, reg)
+    (reg / file).write_bytes(data)
+    proc = run("import-divisions", "--county", "990101", "--from", str(reg), "--out",
+               str(tmp_path / "out"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"graphsvc import-divisions: error: {reg}/{message}" in proc.stderr
+
+
+def test_synth_on_a_file_that_is_no_register(tmp_path: Path) -> None:
+    (tmp_path / "divisions.csv").write_text("x,y\n1,2\n", encoding="utf-8")
+    proc = run("synth", "--from", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(
+        f"graphsvc synth: error: {tmp_path}/divisions.csv:1: header has no column(s) code, "
+        "kind, name")

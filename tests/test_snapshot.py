@@ -259,3 +259,37 @@ def test_half_written_snapshot_is_never_used(tiny_copy, caplog) -> None:  # type
     with caplog.at_level(logging.WARNING, logger="graphsvc.snapshot"):
         assert not graphsvc.load(seed).report.from_snapshot
     assert "signature does not match" in caplog.text
+
+
+def test_writer_killed_mid_write_leaves_nothing_used(tiny_copy) -> None:  # type: ignore[no-untyped-def]
+    """A real SIGKILL while a (large) snapshot is being written: no snapshot file appears, the
+    next load builds from the seed files, and the next write clears the orphaned temp file."""
+    import signal
+    import time
+
+    seed: Path = tiny_copy()
+    version = graphsvc.load(seed, snapshot=False).data_version
+    folder = snapshot_dir(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, os; from pathlib import Path; from graphsvc.snapshot import write_snapshot;"
+         "write_snapshot(Path(sys.argv[1]), sys.argv[2], {'data_version': sys.argv[2], "
+         "'blob': [os.urandom(1 << 20) for _ in range(150)]})", str(seed), version],
+        cwd=ROOT)
+    deadline = time.monotonic() + 60
+    try:
+        while not list(folder.glob(".tmp-*")):  # the temp file exists: the write has begun
+            assert writer.poll() is None, "the writer finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        writer.send_signal(signal.SIGKILL)
+    finally:
+        writer.wait(30)
+    assert writer.returncode == -signal.SIGKILL
+    orphans = list(folder.glob(".tmp-*"))
+    assert orphans and not snapshot_path(seed, version).exists()
+    net = graphsvc.load(seed, snapshot=True)  # builds from the seed files, then writes
+    assert not net.report.from_snapshot
+    assert not any(p.exists() for p in orphans)  # the dead writer's temp file is gone
+    assert graphsvc.load(seed).report.from_snapshot

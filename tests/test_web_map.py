@@ -8,9 +8,11 @@ Screenshots of each state go to tests/artifacts/web/ (gitignored): look at them.
 
 from __future__ import annotations
 
+import io
 import shutil
 import struct
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -191,6 +193,16 @@ def test_search_finds_initials_and_focus_opens_the_panel(server: str, watch: Wat
         view["nodes"])
 
 
+@pytest.mark.parametrize("text", ["黃山店村", "黄山店", "110111009212", "huangshandian"])
+def test_search_by_traditional_characters_alias_code_and_pinyin(
+        server: str, watch: Watch, text: str) -> None:
+    page = watch.open(server + "/")
+    page.fill("#search", text)
+    first = page.locator("#search-results li[data-id]").first
+    first.wait_for()
+    assert first.get_attribute("data-id") == HSD
+
+
 def test_an_ambiguous_name_lists_every_candidate_with_its_township(
         server: str, watch: Watch) -> None:
     page = watch.open(server + "/")
@@ -334,13 +346,20 @@ def test_too_much_to_draw_says_so_and_offers_to_narrow(server: str, watch: Watch
     assert watch.drawn() == len(api(server, "/v1/view", township="110111009")["nodes"])
 
 
-def test_gexf_export_of_the_same_subgraph(server: str, watch: Watch) -> None:
+def test_file_exports_of_the_same_subgraph(server: str, watch: Watch) -> None:
     page = watch.open(server + "/?township=110111009")
-    page.click("#export-toggle")
-    with page.expect_download() as dl:
-        page.click("#export-menu button[data-fmt='gexf']")
-    text = Path(dl.value.path()).read_text(encoding="utf-8")
-    assert text.count("<node ") == watch.drawn()
+    drawn = watch.drawn()
+    files = {}
+    for fmt in ("gexf", "graphml", "csv"):
+        page.click("#export-toggle")
+        with page.expect_download() as dl:
+            page.click(f"#export-menu button[data-fmt='{fmt}']")
+        files[fmt] = Path(dl.value.path()).read_bytes()
+    assert files["gexf"].decode("utf-8").count("<node ") == drawn
+    assert files["graphml"].decode("utf-8").count("<node ") == drawn
+    with zipfile.ZipFile(io.BytesIO(files["csv"])) as z:
+        rows = z.read("nodes.csv").decode("utf-8-sig").strip().splitlines()
+    assert len(rows) - 1 == drawn  # a header and one row per drawn entity
 
 
 def test_list_view_sorts_and_selects(server: str, watch: Watch) -> None:

@@ -42,9 +42,23 @@ def test_positions_are_fixed_per_data_version(fangshan: graphsvc.Network) -> Non
     # no two entities on the same spot
     assert len(set(pos.values())) == len(pos)
     a = view(fangshan, township="周口店地区")
-    b = view(fangshan, ego="黄山店村")
+    b = view(fangshan, preset="weak_linked")
     xy = {n.id: (n.x, n.y) for n in a.nodes}
-    assert all(xy[n.id] == (n.x, n.y) for n in b.nodes if n.id in xy)
+    assert all(xy[n.id] == (n.x, n.y) for n in b.nodes)  # the same place in every view
+
+
+def test_an_ego_network_is_drawn_on_rings_around_its_centre(fangshan: graphsvc.Network) -> None:
+    v = view(fangshan, ego="黄山店村", hops=2)
+    again = view(graphsvc.load(), ego="黄山店村", hops=2)
+    assert [(n.id, n.x, n.y) for n in v.nodes] == [(n.id, n.x, n.y) for n in again.nodes]
+    xy = {n.id: (n.x, n.y) for n in v.nodes}
+    assert xy["110111009212"] == (0.0, 0.0)
+    radius = {n: round((x * x + y * y) ** 0.5) for n, (x, y) in xy.items()}
+    # one step away on the inner ring, two steps away further out
+    one = {"110111009", "org.zkd-eight-villages", "place.zkd-demo-area"}
+    assert max(radius[n] for n in one) < min(radius[n] for n in xy if n not in one | {
+        "110111009212"})
+    assert len(set(xy.values())) == len(xy)
 
 
 def test_statuses_follow_the_year(client: TestClient) -> None:
@@ -102,3 +116,24 @@ def test_the_page_and_its_bundle_are_served(client: TestClient) -> None:
     for asset in ("map.js", "map.css", "index.html"):
         text = client.get(f"/static/map/{asset}").text
         assert "//cdn" not in text and "googleapis" not in text
+
+
+def test_the_layout_is_warmed_as_soon_as_a_network_serves(tiny: graphsvc.Network) -> None:
+    import gc
+    import time
+
+    from graphsvc.api.routes.view import warm_layouts
+    from graphsvc.api.state import NetworkState
+    from graphsvc.queries import layout as layout_module
+
+    net = graphsvc.load(tiny.seed_dir)  # a network no other test has drawn yet
+    state = NetworkState(None, net)
+    thread = warm_layouts(state, interval=0.02)
+    deadline = time.monotonic() + 10
+    while layout_module._LAYOUTS.get(net) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert layout_module._LAYOUTS.get(net) is not None
+    del state
+    gc.collect()
+    thread.join(5)
+    assert not thread.is_alive()  # it ends with the state it warms

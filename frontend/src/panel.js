@@ -1,5 +1,5 @@
 // The side panel: everything the service knows about one entity, with sources.
-import { KINDS, STATUS } from './i18n.js';
+import { KINDS, STATUS, RELATIONS, getLang } from './i18n.js';
 
 const money = (v, unit) => (unit === 'yuan' && v >= 10000 ? `${(v / 10000).toLocaleString()} 万元` : `${v}${unit ? ` ${unit}` : ''}`);
 
@@ -53,7 +53,7 @@ export async function renderPanel(box, id, year, ctx) {
     const groups = new Map();
     for (const n of hood.data) {
       const v = n.via;
-      const key = `${v.label} ${v.forward ? '→' : '←'}`;
+      const key = `${RELATIONS[v.relation] ? label(RELATIONS, v.relation) : v.label} ${v.forward ? '→' : '←'}`;
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(n);
     }
@@ -91,7 +91,7 @@ export async function renderPanel(box, id, year, ctx) {
     if (r && r.data.length) {
       const ol = el('ol', { class: 'advice' });
       for (const c of r.data) {
-        const scores = c.principles.map((p) => `${p.zh} ${p.score == null ? '–' : p.score.toFixed(2)}`).join(' · ');
+        const scores = c.principles.map((p) => `${getLang() === 'en' ? p.principle : p.zh} ${p.score == null ? '–' : p.score.toFixed(2)}`).join(' · ');
         ol.append(el('li', {}, el('a', { tabindex: '0', text: c.entity.name, onclick: () => ctx.select(c.entity.id) }),
           el('span', { class: 'score', text: ` ${t('score')} ${c.score.toFixed(2)} ` }),
           el('span', { class: `badge ${c.status}`, text: label(STATUS, c.status) }), el('br'), el('small', { text: scores })));

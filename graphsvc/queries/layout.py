@@ -23,6 +23,8 @@ import threading
 from collections import defaultdict
 from weakref import WeakKeyDictionary
 
+import networkx as nx
+
 from ..network import Network
 from .common import indexes
 
@@ -174,3 +176,40 @@ def _place_rest(net: Network, pos: dict[str, Point], centres: dict[str, Point]) 
     bottom = max((p[1] for p in pos.values()), default=0.0) + 2 * SPACING
     for i, n in enumerate(rest):
         pos[n] = (i * SPACING * 2, bottom)
+
+
+def radial(g: nx.MultiDiGraph, centre: str) -> dict[str, Point]:
+    """An ego network on rings: the centre in the middle, everything `d` steps away on ring `d`,
+    each node next to the one that reached it (its parent's angle order), the rest by id.
+
+    Deterministic: the same subgraph always gives the same drawing.
+    """
+    undirected = g.to_undirected(as_view=True)
+    parent: dict[str, str | None] = {centre: None}
+    rings: list[list[str]] = [[centre]]
+    while True:
+        nxt: list[str] = []
+        for u in rings[-1]:
+            for v in sorted(undirected.neighbors(u)):
+                if v not in parent:
+                    parent[v] = u
+                    nxt.append(v)
+        if not nxt:
+            break
+        rings.append(nxt)
+    pos: dict[str, Point] = {centre: (0.0, 0.0)}
+    angle: dict[str, float] = {centre: 0.0}
+    radius = 0.0
+    for ring in rings[1:]:
+        ring.sort(key=lambda n: (angle[parent[n] or centre], n))
+        # far enough out for the ring's nodes to sit a spacing apart, and past the last ring
+        radius = max(radius + 2 * SPACING, len(ring) * SPACING / (2 * math.pi))
+        for i, n in enumerate(ring):
+            a = 2 * math.pi * i / len(ring) - math.pi / 2
+            angle[n] = a
+            pos[n] = (round(radius * math.cos(a), 1), round(radius * math.sin(a), 1))
+    # what the walk did not reach (a relation filter may cut the ego network): a row below
+    rest = sorted(n for n in g if n not in pos)
+    for i, n in enumerate(rest):
+        pos[n] = (i * 2 * SPACING - radius, radius + 2 * SPACING)
+    return pos

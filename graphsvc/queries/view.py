@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Literal
 
+import networkx as nx
 from pydantic import BaseModel
 
 from ..errors import InvalidQuery
 from ..export.subgraph import subgraph
 from ..network import Network
 from .common import check_year, is_joint, model_label
-from .layout import layout
+from .layout import layout, radial
 from .linked import gaps, weak_linked
 
 MAX_NODES = 2000
@@ -103,6 +104,10 @@ class ViewResult(BaseModel):
 def legend_of(attrs: dict[str, Any]) -> str:
     """The legend entry of an entity: its kind, with joint organisations apart from party_org."""
     return "joint_org" if is_joint(attrs) else str(attrs["kind"])
+
+
+def _centre(net: Network, ego: str) -> str:
+    return ego if ego in net.graph else net.resolve(ego)
 
 
 def _years(net: Network) -> list[int]:
@@ -208,7 +213,10 @@ def view(net: Network, township: str | None = None, model: str | None = None,
         return ViewResult(**base, truncated=True, nodes=[], edges=[], highlight_edges=[],
                           message=f"{len(keep)} entities match, more than the map draws well "
                           f"({limit}): choose a township, a model or a kind")
-    pos = layout(net)
+    # an ego network on rings around its centre; any other view at the fixed map positions
+    centre = _centre(net, ego) if ego is not None else None
+    pos = radial(nx.subgraph_view(sub, filter_node=kept.__contains__), centre) \
+        if centre is not None and centre in kept else layout(net)
     edges = [ViewEdge(id=str(k), source=u, target=v, relation=str(d["relation"]),
                       label=str(d.get("label", d["relation"])), role=d.get("role"))
              for u, v, k, d in sub.edges(keys=True, data=True) if u in kept and v in kept]
