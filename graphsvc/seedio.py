@@ -249,11 +249,10 @@ def _csv_error(exc: csv.Error, shown: str, first: int, last: int) -> Problem:
                             f"after it)" if last > first else ""),
         )
     if "unexpected end of data" in msg:
-        return Problem(
-            shown, first,
-            f"a quote opened on line {first} is never closed: lines {first}–{last} (the rest "
-            "of the file) were read as one cell", QUOTE_HINT,
-        )
+        swallowed = (f"lines {first}–{last} (the rest of the file) were read as one cell"
+                     if last > first else "it runs to the end of the file")
+        return Problem(shown, first, f"a quote opened on line {first} is never closed: "
+                       + swallowed, QUOTE_HINT)
     if "expected after" in msg:
         if last > first:
             return Problem(

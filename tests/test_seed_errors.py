@@ -468,6 +468,10 @@ FILE_CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     ("quote-never-closed", _line("relations.csv", 9, lambda s: s.replace(",T2,", ',"T2,')),
      [f"relations.csv:9: a quote opened on line 9 is never closed: lines 9–11 (the rest of the "
       f"file) were read as one cell — {QUOTE}"]),
+    ("quote-never-closed-on-the-last-line",
+     _line("relations.csv", 11, lambda s: s + '"unfinished'),
+     [f"relations.csv:11: a quote opened on line 11 is never closed: it runs to the end of the "
+      f"file — {QUOTE}"]),
     ("quote-swallows-rows", _all(_line("relations.csv", 3, lambda s: s + '"started'),
                                  _line("relations.csv", 6, lambda s: s + 'ended"')),
      [f"relations.csv:3: field 'note': a quoted cell runs over lines 3–6: a quote opened on "

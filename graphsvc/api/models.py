@@ -89,7 +89,7 @@ class FactOut(Out):
     source: SourceOut
 
 
-class StatusOut(Out):
+class EntityStatus(Out):
     """Weak / strong / unknown for a year, with the evidence."""
 
     entity: str
@@ -136,7 +136,7 @@ class EntityDetail(Out):
     attributes: dict[str, Scalar]
     aliases: list[str]
     facts: list[FactOut]
-    status: StatusOut
+    status: EntityStatus
     relations: list[RelationGroup]
 
 

@@ -15,7 +15,8 @@ router = APIRouter(tags=["admin"],
                    dependencies=[Depends(require_admin), Depends(reject_unknown_params)])
 
 
-@router.post("/admin/reload", response_model=ReloadOut, summary="reload the seed",
+@router.post("/admin/reload", operation_id="reload",
+             response_model=ReloadOut, summary="reload the seed",
              responses={403: {"description": "admin endpoints are off"},
                         409: {"description": "refused: the new seed would drop more than "
                               "GRAPHSVC_RELOAD_MAX_DROP of the nodes, edges or facts serving "

@@ -26,7 +26,8 @@ def next_link(request: Request, cursor: str) -> str:
     return f"{base}{request.url.path}?{urlencode([*query, ('cursor', cursor)])}"
 
 
-@router.get("/entities", response_model=EntityList, summary="list entities")
+@router.get("/entities", operation_id="listEntities",
+            response_model=EntityList, summary="list entities")
 def list_entities(
     net: NetDep, request: Request, response: Response, limit: LimitDep,
     kind: Annotated[str | None, Query(description="kind, e.g. village")] = None,
@@ -47,7 +48,8 @@ def list_entities(
     return EntityList(data=page, count=len(page), next=nxt)
 
 
-@hot.get("/entities/{ref}", response_model=EntityDetail, summary="one entity",
+@hot.get("/entities/{ref}", operation_id="getEntity",
+         response_model=EntityDetail, summary="one entity",
             responses={409: {"description": "the name matches several entities"}})
 async def get_entity(
     net: NetDep, ref: str,

@@ -17,7 +17,8 @@ router = APIRouter(tags=["export"])
 Listed = Annotated[list[str] | None, Query(description="repeat the parameter for several")]
 
 
-@router.get("/export/graph.{fmt}", summary="download the graph",
+@router.get("/export/graph.{fmt}", operation_id="exportGraph",
+            summary="download the graph",
             response_class=StreamingResponse,
             responses={200: {"description": "the file", "content": {
                 "application/graphml+xml": {}, "application/gexf+xml": {},

@@ -19,7 +19,8 @@ Relations = Annotated[list[str] | None, Query(
     alias="relation", description="relation kinds to follow (repeat the parameter); default all")]
 
 
-@hot.get("/entities/{ref}/neighbors", response_model=q.NeighborsResult,
+@hot.get("/entities/{ref}/neighbors", operation_id="neighbors",
+         response_model=q.NeighborsResult,
             summary="the ego network of an entity")
 async def neighbors(net: NetDep, ref: str, hops: HopsDep,
                     relation: Relations = None) -> Response:
@@ -35,7 +36,8 @@ async def neighbors(net: NetDep, ref: str, hops: HopsDep,
     return fast_json(net, body)
 
 
-@router.get("/paths", response_model=q.PathsResult, summary="shortest paths between two entities")
+@router.get("/paths", operation_id="paths",
+            response_model=q.PathsResult, summary="shortest paths between two entities")
 def paths(
     net: NetDep,
     source: Annotated[str, Query(alias="from", description="code, id or name")],
@@ -47,7 +49,8 @@ def paths(
     return q.paths(net, source, target, limit=limit, relations=relation)
 
 
-@router.get("/common-neighbors", response_model=q.CommonNeighborsResult,
+@router.get("/common-neighbors", operation_id="commonNeighbors",
+            response_model=q.CommonNeighborsResult,
             summary="entities linked to every one of several entities")
 def common_neighbors(
     net: NetDep,
@@ -58,7 +61,8 @@ def common_neighbors(
     return q.common_neighbors(net, ref)
 
 
-@router.get("/search", response_model=q.SearchResult, summary="name resolution")
+@router.get("/search", operation_id="searchEntities",
+            response_model=q.SearchResult, summary="name resolution")
 def search(
     net: NetDep,
     q_: Annotated[str, Query(alias="q", min_length=1, max_length=200,

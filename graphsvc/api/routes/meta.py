@@ -18,13 +18,15 @@ health = APIRouter(tags=["health"])
 router = APIRouter(tags=["meta"])
 
 
-@health.get("/healthz", response_model=HealthOut, summary="the process is alive")
+@health.get("/healthz", operation_id="healthz",
+            response_model=HealthOut, summary="the process is alive")
 async def healthz() -> HealthOut:
     """Always 200 while the process runs (no auth, no data)."""
     return HealthOut()
 
 
-@health.get("/readyz", response_model=ReadyOut, summary="the data is loaded",
+@health.get("/readyz", operation_id="readyz",
+            response_model=ReadyOut, summary="the data is loaded",
             responses={503: {"description": "data not loaded yet"}})
 async def readyz(state: StateDep, request: Request) -> ReadyOut:
     """200 once a network is loaded, its hot indexes built, and serving; 503 before, saying
@@ -64,7 +66,8 @@ def reader_view(data: Any, seed_dir: Path | None) -> Any:
 ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(/(?:[^\s/'\"]+/)+)([^\s/'\"]*)")
 
 
-@router.get("/meta", response_model=MetaOut, summary="data version, sources, load report")
+@router.get("/meta", operation_id="meta",
+            response_model=MetaOut, summary="data version, sources, load report")
 async def meta(net: NetDep, state: StateDep, request: Request) -> MetaOut:
     """The data version (content hash), load time, sources with licences and the load report
     (and the last reload). Server paths are shown to the admin token only."""

@@ -23,7 +23,8 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page (1 t
 Offset = Annotated[int, Query(ge=0, description="rows to skip before the page")]
 
 
-@router.get("/queries/weak-linked", response_model=q.WeakLinkedResult,
+@router.get("/queries/weak-linked", operation_id="weakLinked",
+            response_model=q.WeakLinkedResult,
             summary="weak villages linked to a strong entity")
 def weak_linked(net: NetDep, year: Year = None, model: Models = None,
                 max_hops: Annotated[int, Query(ge=1, le=4)] = 1,
@@ -37,7 +38,8 @@ def weak_linked(net: NetDep, year: Year = None, model: Models = None,
                 township=township, limit=limit, offset=offset)
 
 
-@router.get("/queries/gaps", response_model=q.GapsResult, summary="what is missing")
+@router.get("/queries/gaps", operation_id="gaps",
+            response_model=q.GapsResult, summary="what is missing")
 def gaps(net: NetDep, year: Year = None, township: Township = None, limit: Limit = 100,
          offset: Offset = 0) -> q.GapsResult:
     """Weak villages without a strong link, villages in no joint organisation, and more.
@@ -48,7 +50,8 @@ def gaps(net: NetDep, year: Year = None, township: Township = None, limit: Limit
     return memo(net, q.gaps, year=year, township=township, limit=limit, offset=offset)
 
 
-@router.get("/queries/group-metrics", response_model=q.GroupMetricsResult,
+@router.get("/queries/group-metrics", operation_id="groupMetrics",
+            response_model=q.GroupMetricsResult,
             summary="metrics of every joint organisation")
 def group_metrics(net: NetDep, year: Year = None, limit: Limit = 100,
                   offset: Offset = 0) -> q.GroupMetricsResult:
@@ -59,7 +62,8 @@ def group_metrics(net: NetDep, year: Year = None, limit: Limit = 100,
     return memo(net, q.group_metrics, year=year, limit=limit, offset=offset)
 
 
-@router.get("/coverage", response_model=q.CoverageResult, summary="coverage and completeness")
+@router.get("/coverage", operation_id="coverage",
+            response_model=q.CoverageResult, summary="coverage and completeness")
 def coverage(net: NetDep, year: Year = None, limit: Limit = 100,
              offset: Offset = 0) -> q.CoverageResult:
     """By township and by model: villages in joint organisations, statuses, declared members.
@@ -70,7 +74,8 @@ def coverage(net: NetDep, year: Year = None, limit: Limit = 100,
     return memo(net, q.coverage, year=year, limit=limit, offset=offset)
 
 
-@router.get("/outcomes", response_model=q.OutcomesResult, summary="outcomes by model")
+@router.get("/outcomes", operation_id="outcomes",
+            response_model=q.OutcomesResult, summary="outcomes by model")
 def outcomes(net: NetDep, year: Year = None,
              model: Annotated[str | None, Query(description="one model")] = None,
              limit: Limit = 100, offset: Offset = 0) -> q.OutcomesResult:
@@ -82,13 +87,15 @@ def outcomes(net: NetDep, year: Year = None,
     return memo(net, q.outcomes, year=year, model=model, limit=limit, offset=offset)
 
 
-@router.get("/metrics", response_model=q.MetricsResult, summary="network metrics")
+@router.get("/metrics", operation_id="metrics",
+            response_model=q.MetricsResult, summary="network metrics")
 def metrics(net: NetDep, top: Annotated[int, Query(ge=1, le=500)] = 20) -> q.MetricsResult:
     """Most connected (degree), bridges (betweenness) and PageRank, top N of each."""
     return memo(net, q.metrics, top=top)
 
 
-@router.get("/communities", response_model=q.CommunitiesResult, summary="communities")
+@router.get("/communities", operation_id="communities",
+            response_model=q.CommunitiesResult, summary="communities")
 def communities(net: NetDep, limit: Limit = 100, offset: Offset = 0) -> q.CommunitiesResult:
     """Louvain communities (seeded), named and compared with the official organisations.
 
@@ -97,7 +104,8 @@ def communities(net: NetDep, limit: Limit = 100, offset: Offset = 0) -> q.Commun
     return memo(net, q.communities, limit=limit, offset=offset)
 
 
-@router.get("/entities/{ref}/recommendations", response_model=q.RecommendResult,
+@router.get("/entities/{ref}/recommendations", operation_id="recommendations",
+            response_model=q.RecommendResult,
             summary="pairing advice for a village")
 def recommendations(net: NetDep, ref: str, weights: WeightsDep, year: Year = None,
                     limit: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -106,14 +114,16 @@ def recommendations(net: NetDep, ref: str, weights: WeightsDep, year: Year = Non
     return memo(net, q.recommend, ref=ref, limit=limit, weights=weights, year=year, scope=scope)
 
 
-@router.get("/entities/{ref}/tree", response_model=q.TreeResult, summary="organisation tree")
+@router.get("/entities/{ref}/tree", operation_id="tree",
+            response_model=q.TreeResult, summary="organisation tree")
 def tree(net: NetDep, ref: str,
          depth: Annotated[int | None, Query(ge=0, le=20)] = None) -> q.TreeResult:
     """The organisation tree below an entity (district, township, committee, villages...)."""
     return memo(net, q.tree, ref=ref, depth=depth)
 
 
-@router.get("/organisations/{ref}/members", response_model=q.MembersResult,
+@router.get("/organisations/{ref}/members", operation_id="members",
+            response_model=q.MembersResult,
             summary="members of a joint organisation")
 def members(net: NetDep, ref: str, year: Year = None) -> q.MembersResult:
     """The members with their roles and statuses, and the group's metrics."""

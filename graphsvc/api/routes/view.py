@@ -38,7 +38,8 @@ def view_json(net: Network, **options: object) -> bytes:
     return to_json(q.view(net, **options).model_dump())  # type: ignore[arg-type]
 
 
-@router.get("/view", response_model=q.ViewResult, summary="what the network map draws")
+@router.get("/view", operation_id="view",
+            response_model=q.ViewResult, summary="what the network map draws")
 async def get_view(
     net: NetDep,
     township: Annotated[str | None, Query(description="township code or name")] = None,
