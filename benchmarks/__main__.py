@@ -272,7 +272,9 @@ def bench_ready(seed: Path, runs: int) -> list[Row]:
     def serve(workers: int, lists: bool) -> dict[str, Any]:
         cmd = [sys.executable, str(ROOT / "benchmarks" / "ready_bench.py"), "--seed", str(seed),
                "--workers", str(workers)] + ([] if lists else ["--no-lists"])
-        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"ready_bench failed: {out.stderr.strip()[-800:]}")
         data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
         return data
 
