@@ -102,8 +102,9 @@ def main() -> int:
             browser.close()
         target = 2.0 if args.township else 1.5
         p50 = statistics.median(warm)
-        print(f"navigation -> drawn map, {first[0]}: first {cold:.2f} s (the view's first request), "
-              f"then p50 {p50:.2f} s, max {max(warm):.2f} s over {args.runs} runs "
+        print(f"navigation -> drawn map, {first[0]}: first {cold:.2f} s "
+              f"(the view's first request), then p50 {p50:.2f} s, "
+              f"max {max(warm):.2f} s over {args.runs} runs "
               f"(target p50 <= {target} s): {'met' if p50 <= target else 'NOT met'}")
         ok &= p50 <= target
         for label, params in views:

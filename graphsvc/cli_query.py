@@ -61,10 +61,18 @@ def _town(r: Any) -> str:
 
 
 # -- text renderers ---------------------------------------------------------------------
+def shown(r: Any) -> str:
+    """" (showing 101–200 of 620573)" when a list answer is one page of a longer one."""
+    if r.count == r.total:
+        return ""
+    if not r.count:
+        return f" (none shown of {r.total}: --offset {r.offset} is past the end)"
+    return f" (showing {r.offset + 1}–{r.offset + r.count} of {r.total})"
+
+
 def show_weak_linked(r: q.WeakLinkedResult) -> str:
-    shown = "" if r.count == r.total else f" (showing {r.offset + 1}–{r.offset + r.count})"
     head = (f"{r.total} links of {r.weak_total} weak entities to strong ones, {r.year} "
-            f"(max hops {r.max_hops}, models {', '.join(r.models)}){shown}")
+            f"(max hops {r.max_hops}, models {', '.join(r.models)}){shown(r)}")
     rows = [(x.weak.name, _town(x.weak), x.strong.name, "/".join(x.model_labels), x.hops,
              x.path.text, ",".join(x.sources)) for x in r.data]
     return head + "\n" + table(["weak", "township", "strong", "model", "hops", "path",
@@ -75,14 +83,15 @@ def show_gaps(r: q.GapsResult) -> str:
     rows = [(s.township.name if s.township else "(district)", s.villages, s.weak,
              s.weak_without_strong, s.villages_without_org, s.status_unknown, s.orgs,
              s.orgs_without_strong, s.orgs_without_enterprise_or_university) for s in r.summary]
-    out = [f"gaps, {r.year}", table(["township", "villages", "weak", "weak w/o strong",
-                                     "no org", "status unknown", "orgs", "org w/o strong",
-                                     "org w/o ent/uni"], rows), ""]
+    heads = ["township", "villages", "weak", "weak w/o strong", "no org", "status unknown",
+             "orgs", "org w/o strong", "org w/o ent/uni"]
+    out = [f"gaps, {r.year}: {r.total} gaps{shown(r)}", table(heads, rows), ""]
     listed = [g for g in r.data if g.gap != "village_without_org"]
     out.append(table(["gap", "entity", "township", "detail"],
                      [(g.gap, g.entity.name, _town(g.entity), g.detail) for g in listed]))
     n = sum(1 for g in r.data if g.gap == "village_without_org")
-    out.append(f"\n{n} villages are in no joint organisation (--json lists them)")
+    out.append(f"\n{n} villages{' on this page' if r.count != r.total else ''} are in no joint "
+               "organisation (--json lists them)")
     return "\n".join(out)
 
 
@@ -106,7 +115,7 @@ def show_coverage(r: q.CoverageResult) -> str:
                 f"{m.villages_by_membership}/{m.villages_by_fact}",
                 ", ".join(f"{k} {n}" for k, n in m.members_by_kind.items()), m.weak, m.strong,
                 m.unknown, f"{m.recorded_members}/{m.declared_members}") for m in r.by_model])
-    return f"coverage, {r.year}\n{a}\n\nby model\n{b}"
+    return f"coverage, {r.year}: {r.total} townships{shown(r)}\n{a}\n\nby model\n{b}"
 
 
 def show_outcomes(r: q.OutcomesResult) -> str:
@@ -117,7 +126,7 @@ def show_outcomes(r: q.OutcomesResult) -> str:
     b = table(["model", "indicator", "total", "unit", "n", "years", "sources"],
               [(t.model or "-", t.key, f"{t.total:,.10g}", t.unit, t.n,
                 ",".join(map(str, t.years)), ",".join(t.sources)) for t in r.by_model])
-    return f"{r.count} indicators\n{a}\n\ntotals by model\n{b}"
+    return f"{r.total} indicators{shown(r)}\n{a}\n\ntotals by model (every indicator)\n{b}"
 
 
 def show_metrics(r: q.MetricsResult) -> str:
@@ -137,10 +146,18 @@ def show_communities(r: q.CommunitiesResult) -> str:
         rows.append((c.id, c.name, c.size, best.org.name if best else "-",
                      f"{best.jaccard:g}" if best else "",
                      "、".join(m.name for m in c.members[:6]) + ("…" if c.size > 6 else "")))
-    return (f"{r.count} communities (Louvain, seed {r.seed}, modularity {r.modularity:g}; "
-            f"{r.isolated} entities have only administrative links)\n"
+    return (f"{r.total} communities (Louvain, seed {r.seed}, modularity {r.modularity:g}; "
+            f"{r.isolated} entities have only administrative links){shown(r)}\n"
             + table(["#", "named after", "size", "closest official org", "jaccard", "members"],
                     rows))
+
+
+def show_group_metrics(r: q.GroupMetricsResult) -> str:
+    rows = [(m.org.name, m.model or "-", m.members, _counts(m.by_kind), m.weak, m.strong,
+             m.unknown, "、".join(t.name for t in m.townships)) for m in r.data]
+    return (f"{r.total} joint organisations, {r.year}{shown(r)}\n"
+            + table(["organisation", "model", "members", "by kind", "weak", "strong", "unknown",
+                     "townships"], rows))
 
 
 def show_recommend(r: q.RecommendResult) -> str:
@@ -244,6 +261,12 @@ def _add(sub: Any, name: str, help_: str, run: Runner, show: Shower, year: bool 
     return p
 
 
+def _paging(p: Any, what: str) -> None:
+    """--limit and --offset, as every list answer pages (the library's and the API's names)."""
+    p.add_argument("--limit", type=int, help=f"show at most this many {what} (default: all)")
+    p.add_argument("--offset", type=int, default=0, help=f"skip this many {what} first")
+
+
 def register(sub: Any) -> None:
     """Add `graphsvc query ...` to the command-line parser."""
     parser = sub.add_parser("query", help="ask the analyst's questions (tables or --json)",
@@ -258,26 +281,37 @@ def register(sub: Any) -> None:
     p.add_argument("--models", help="comma-separated models (default: all five)")
     p.add_argument("--max-hops", type=int, default=1, help="links to follow (default 1)")
     p.add_argument("--township", help="only this township (code or name)")
-    p.add_argument("--limit", type=int, help="show at most this many links (default: all)")
-    p.add_argument("--offset", type=int, default=0, help="skip this many links first")
+    _paging(p, "links")
 
     p = _add(qs, "gaps", "weak villages without strong links, unorganised villages, weak orgs",
-             lambda n, a: q.gaps(n, a.year, a.township), show_gaps, year=True)
+             lambda n, a: q.gaps(n, a.year, a.township, limit=a.limit, offset=a.offset),
+             show_gaps, year=True)
     p.add_argument("--township", help="only this township (code or name)")
+    _paging(p, "gaps")
 
-    _add(qs, "coverage", "coverage and completeness by township and by model",
-         lambda n, a: q.coverage(n, a.year), show_coverage, year=True)
+    p = _add(qs, "coverage", "coverage and completeness by township and by model",
+             lambda n, a: q.coverage(n, a.year, limit=a.limit, offset=a.offset), show_coverage,
+             year=True)
+    _paging(p, "townships")
+
+    p = _add(qs, "group-metrics", "members by kind and statuses of every joint organisation",
+             lambda n, a: q.group_metrics(n, a.year, limit=a.limit, offset=a.offset),
+             show_group_metrics, year=True)
+    _paging(p, "organisations")
 
     p = _add(qs, "outcomes", "indicators the sources give, per model, organisation and year",
-             lambda n, a: q.outcomes(n, a.year, a.model), show_outcomes, year=True)
+             lambda n, a: q.outcomes(n, a.year, a.model, limit=a.limit, offset=a.offset),
+             show_outcomes, year=True)
     p.add_argument("--model", help="only this model")
+    _paging(p, "indicators")
 
     p = _add(qs, "metrics", "most connected, bridges and PageRank",
              lambda n, a: q.metrics(n, a.top), show_metrics)
     p.add_argument("--top", type=int, default=20, help="rows per metric (default 20)")
 
-    _add(qs, "communities", "Louvain communities compared with the official joint orgs",
-         lambda n, a: q.communities(n), show_communities)
+    p = _add(qs, "communities", "Louvain communities compared with the official joint orgs",
+             lambda n, a: q.communities(n, limit=a.limit, offset=a.offset), show_communities)
+    _paging(p, "communities")
 
     p = _add(qs, "recommend", "candidate partners of a village by the five principles",
              lambda n, a: q.recommend(n, a.id, a.limit, _weights(a.weights), a.year, a.scope),

@@ -67,7 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"graphsvc: serving {net!r} on http://{settings.host}:{settings.port}", flush=True)
     common = uvicorn_options(settings, args.graceful_timeout)
     if settings.workers == 1:
-        uvicorn.run(create_app(settings, net), **common)
+        # warmed after the port opens: /healthz answers at once, /readyz once warm
+        uvicorn.run(create_app(settings, net, background=True), **common)
         return 0
     # Several workers: uvicorn spawns them (no fork), so nothing loaded here is shared with
     # them. They share a runtime directory instead: the validated seed is copied there and

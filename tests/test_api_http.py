@@ -259,12 +259,25 @@ def test_query_endpoints_match_the_library(client: TestClient, tiny: graphsvc.Ne
           queries.weak_linked(tiny, 2022, ["village_village"], 2, limit=100))
     _same(client.get("/v1/queries/weak-linked?limit=1&offset=1"),
           queries.weak_linked(tiny, limit=1, offset=1))
-    _same(client.get("/v1/queries/gaps?township=西镇"), queries.gaps(tiny, township="西镇"))
-    _same(client.get("/v1/queries/group-metrics"), queries.group_metrics(tiny))
-    _same(client.get("/v1/coverage?year=2021"), queries.coverage(tiny, 2021))
-    _same(client.get("/v1/outcomes"), queries.outcomes(tiny))
+    _same(client.get("/v1/queries/gaps?township=西镇"),
+          queries.gaps(tiny, township="西镇", limit=100))
+    _same(client.get("/v1/queries/group-metrics"), queries.group_metrics(tiny, limit=100))
+    _same(client.get("/v1/coverage?year=2021"), queries.coverage(tiny, 2021, limit=100))
+    _same(client.get("/v1/outcomes"), queries.outcomes(tiny, limit=100))
     _same(client.get("/v1/metrics?top=3"), queries.metrics(tiny, 3))
-    _same(client.get("/v1/communities"), queries.communities(tiny))
+    _same(client.get("/v1/communities"), queries.communities(tiny, limit=100))
+    # every list answer pages the same way: limit, offset, total; summaries on every page
+    for path, fn in (("/v1/queries/gaps", queries.gaps),
+                     ("/v1/queries/group-metrics", queries.group_metrics),
+                     ("/v1/coverage", queries.coverage), ("/v1/outcomes", queries.outcomes),
+                     ("/v1/communities", queries.communities)):
+        _same(client.get(f"{path}?limit=1&offset=1"), fn(tiny, limit=1, offset=1))
+        body = client.get(f"{path}?limit=1&offset=1").json()
+        assert body["limit"] == 1 and body["offset"] == 1 and body["count"] <= 1, path
+        assert body["total"] == fn(tiny).total, path
+        for bad in ("limit=0", "limit=1001", "offset=-1", "limit=x"):
+            problem = assert_problem(client.get(f"{path}?{bad}"), 422)
+            assert problem["errors"][0]["field"] == f"query.{bad.split('=')[0]}", (path, bad)
     _same(client.get("/v1/entities/990101101202/recommendations?weights=adjacent:2&limit=3"),
           queries.recommend(tiny, "990101101202", limit=3, weights={"adjacent": 2.0}))
     _same(client.get("/v1/entities/990101/tree?depth=1"), queries.tree(tiny, "990101", 1))

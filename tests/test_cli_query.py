@@ -43,7 +43,7 @@ def test_width_and_table() -> None:
     (("communities",), "data"), (("recommend", "乙村"), "data"), (("tree", "990101"), "root"),
     (("members", "西镇联合党委"), "metrics"), (("neighbors", "乙村", "--hops", "2"), "edges"),
     (("path", "乙村", "990101101201"), "data"), (("search", "yc"), "ambiguous"),
-    (("common", "乙村", "990101101201"), "data"),
+    (("common", "乙村", "990101101201"), "data"), (("group-metrics",), "data"),
 ])
 def test_every_query_json(args: tuple[str, ...], key: str) -> None:
     assert key in run_json(*args)
@@ -67,6 +67,7 @@ def test_every_query_has_help() -> None:
     p = subprocess.run([sys.executable, "-m", "graphsvc", "query", "--help"], capture_output=True,
                        text=True, cwd=ROOT)
     for name in ("weak-linked", "gaps", "coverage", "outcomes", "metrics", "communities",
+                 "group-metrics",
                  "recommend", "tree", "members", "neighbors", "path", "search"):
         assert name in p.stdout
 
@@ -77,6 +78,7 @@ def test_every_query_has_help() -> None:
     (("recommend", "乙村", "--weights", "near=1"), "valid principles"),
     (("members", "庚村"), "unknown entity"),
     (("members", "甲村"), "matches 2 entities"),
+    (("gaps", "--limit", "0"), "limit must be"), (("coverage", "--offset", "-1"), "offset must"),
 ])
 def test_errors(args: tuple[str, ...], words: str) -> None:
     p = run(*args)
@@ -87,3 +89,18 @@ def test_bundled_seed_weak_linked() -> None:
     data = run_json("weak-linked", "--township", "周口店地区", seed=None)
     pairs = {(d["weak"]["name"], d["strong"]["name"]) for d in data["data"]}
     assert {(w, "黄山店村") for w in ("泗马沟村", "长流水村", "葫芦棚村", "北下寺村")} <= pairs
+
+
+@pytest.mark.parametrize("query, field", [
+    ("gaps", "data"), ("coverage", "by_township"), ("group-metrics", "data"),
+    ("outcomes", "data"), ("communities", "data"), ("weak-linked", "data"),
+])
+def test_list_answers_page_with_limit_and_offset(query: str, field: str) -> None:
+    """The CLI pages every list answer with the library's and the API's option names."""
+    whole = run_json(query, seed=None)
+    page = run_json(query, "--limit", "2", "--offset", "1", seed=None)
+    assert (page["limit"], page["offset"], page["total"]) == (2, 1, whole["total"])
+    assert page[field] == whole[field][1:3]
+    text = run(query, "--limit", "2", "--offset", "1", seed=None)
+    assert text.returncode == 0, text.stderr
+    assert f"(showing 2–3 of {whole['total']})" in text.stdout

@@ -1,4 +1,4 @@
-"""The configured linters pass: ruff on the package and tests, mypy on the package."""
+"""The configured linters pass: ruff on the package, tests and benchmarks, mypy on the package."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
-    "cmd", [["ruff", "check", "graphsvc", "tests"], ["mypy"]], ids=["ruff", "mypy"]
+    "cmd", [["ruff", "check", "graphsvc", "tests", "benchmarks"], ["mypy"]], ids=["ruff", "mypy"]
 )
 def test_linter(cmd: list[str]) -> None:
     if shutil.which(cmd[0]) is None and not (Path(sys.executable).parent / cmd[0]).exists():

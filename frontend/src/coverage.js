@@ -3,8 +3,10 @@ import { MODELS } from './i18n.js';
 
 export async function renderCoverage(box, year, ctx) {
   const { el, t, label, get } = ctx;
-  const c = await get('/v1/coverage', year ? { year } : {});
+  // the API pages the townships (at most 1000 a page); the district's total covers them all
+  const c = await get('/v1/coverage', year ? { year, limit: 1000 } : { limit: 1000 });
   const parts = [el('p', { class: 'hint', text: t('coverage_hint') })];
+  if (c.total > c.count) parts.push(el('p', { class: 'hint', id: 'coverage-more', text: t('coverage_more', { n: c.count, total: c.total }) }));
   const pct = (a, b) => (b ? Math.round((100 * a) / b) : 0);
   const bar = (name, value, total, onclick, cls = '') => [
     el('span', { class: 'bar-label', text: name }),

@@ -128,6 +128,7 @@ const WORDS = {
   coverage_township: ['按乡镇街道：加入联合组织的村', 'By township: villages in joint organisations'],
   coverage_model: ['按联建模式：已记录成员 / 申报成员（括号内为组织数）', 'By model: recorded / declared members (organisations in brackets)'],
   coverage_hint: ['点击条形图即在网络图上筛选。', 'Click a bar to filter the map.'],
+  coverage_more: ['仅显示前 {n} 个乡镇街道（共 {total} 个）；合计为全部。', 'Showing the first {n} of {total} townships; the total covers them all.'],
   cov_villages: ['村数', 'Villages'],
   cov_in_org: ['已加入', 'In joint org'],
   cov_weak: ['薄弱', 'Weak'],

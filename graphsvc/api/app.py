@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..network import Network
+from ..network import Network, load
 from . import docs, errors, examples
 from .deps import TokenMiddleware, reject_unknown_params
 from .errors import PROBLEM
@@ -28,6 +28,7 @@ from .routes import admin, entities, export, graph, meta, queries, view
 from .settings import Settings
 from .shared import SharedDir
 from .state import Follower, NetworkState, SeedWatcher
+from .warm import Progress, warm, warm_loader
 
 log = logging.getLogger("graphsvc.api")
 SWITCH_INTERVAL = 0.001
@@ -66,16 +67,33 @@ def operation_id(route: APIRoute) -> str:
     return first + "".join(part.capitalize() for part in rest)
 
 
-def create_app(settings: Settings | None = None, network: Network | None = None) -> FastAPI:
-    """The HTTP app serving `network` (or the seed of `settings`, loaded in the background)."""
+def create_app(settings: Settings | None = None, network: Network | None = None, *,
+               background: bool = False) -> FastAPI:
+    """The HTTP app serving `network` (or the seed of `settings`, loaded in the background).
+
+    Every network is warmed (its hot indexes built, see :mod:`graphsvc.api.warm`) before it
+    serves; with `background`, `network` is warmed after the server starts, and `/readyz`
+    says what the warm-up is doing until it is done.
+    """
     settings = settings or Settings()
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=_lifespan,
                   generate_unique_id_function=operation_id)
     app.state.settings = settings
     shared = SharedDir(settings.runtime_dir) if settings.runtime_dir is not None else None
-    app.state.graphsvc = NetworkState(settings.seed, network, max_drop=settings.reload_max_drop,
-                                      prepare=hider(settings.hide_attributes), shared=shared)
+    progress = app.state.progress = Progress()
+    hide = hider(settings.hide_attributes)
+
+    def prepare(net: Network) -> Network:
+        warmed = warm(hide(net), progress)
+        progress.finish()
+        return warmed
+
+    first = network if background else None
+    app.state.graphsvc = NetworkState(settings.seed, None if background else network,
+                                      loader=warm_loader(load, progress, first),
+                                      max_drop=settings.reload_max_drop, prepare=prepare,
+                                      shared=shared)
     errors.install(app)
     # the last added is the outermost: HEAD → security headers → body limit → CORS → token
     app.add_middleware(TokenMiddleware)  # added first: CORS wraps it, so preflights pass

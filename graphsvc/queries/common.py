@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
@@ -233,3 +234,40 @@ def indexes(net: Network) -> Indexes:
 def model_label(net: Network, model: str | None) -> str | None:
     """The Chinese label of a model name."""
     return net.schema.label("model", model) if model else None
+
+
+# -- paging: every list answer pages the same way (limit, offset; totals on every page) ------
+T = TypeVar("T")
+
+_WHOLE: WeakKeyDictionary[Network, dict[tuple[object, ...], Any]] = WeakKeyDictionary()
+_WHOLE_LOCK = threading.Lock()
+MAX_WHOLE = 64
+"""Whole answers kept per network (one per question and options), oldest dropped first."""
+
+
+def check_page(limit: int | None, offset: int) -> None:
+    """Raise InvalidQuery unless `limit` is None or a whole number >= 1 and `offset` >= 0."""
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise InvalidQuery(f"offset must be a whole number >= 0, not {offset!r}")
+
+
+def page_of(items: list[T], limit: int | None, offset: int) -> list[T]:
+    """`limit` items from `offset` (every item from `offset` when `limit` is None)."""
+    return items[offset:] if limit is None else items[offset:offset + limit]
+
+
+def whole(net: Network, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """The whole answer to a question, computed once per network and options, so that every
+    page of it is a slice (a reload brings a new network and so a fresh cache)."""
+    with _WHOLE_LOCK:
+        cache = _WHOLE.setdefault(net, {})
+        if key in cache:
+            return cast(T, cache[key])
+    value = compute()  # outside the lock: two first callers may both compute, harmlessly
+    with _WHOLE_LOCK:
+        while len(cache) >= MAX_WHOLE:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
+    return value

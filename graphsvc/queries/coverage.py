@@ -10,12 +10,15 @@ from ..network import Network
 from .common import (
     EntityRef,
     check_models,
+    check_page,
     check_year,
     indexes,
     is_joint,
     model_label,
+    page_of,
     ref,
     status_of,
+    whole,
 )
 
 
@@ -63,11 +66,19 @@ class ModelCoverage(BaseModel):
 
 
 class CoverageResult(BaseModel):
-    """Coverage of the district, of each township and of each model."""
+    """Coverage of the district, of each township and of each model.
+
+    `by_township` is paged (`total` townships, `count` on this page from `offset`); the
+    district's totals and `by_model` are on every page.
+    """
 
     year: int
     district: CoverageRow
     by_township: list[CoverageRow]
+    count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
     by_model: list[ModelCoverage]
 
 
@@ -92,14 +103,31 @@ def _fact_villages(net: Network) -> dict[str, set[str]]:
     return out
 
 
-def coverage(net: Network, year: int | None = None) -> CoverageResult:
-    """Villages, joint-org membership and weak/strong/unknown counts by township and model."""
+def coverage(net: Network, year: int | None = None, limit: int | None = None,
+             offset: int = 0) -> CoverageResult:
+    """Villages, joint-org membership and weak/strong/unknown counts by township and model.
+
+    `limit` and `offset` page through the townships (all when `limit` is None); the district
+    row and the rows by model are on every page.
+    """
     y = check_year(net, year)
+    check_page(limit, offset)
+    full = whole(net, ("coverage", y), lambda: _coverage(net, y))
+    rows = page_of(full.by_township, limit, offset)
+    return full.model_copy(update={"by_township": rows, "count": len(rows), "offset": offset,
+                                   "limit": limit})
+
+
+def _coverage(net: Network, y: int) -> CoverageResult:
+    """The whole coverage answer of a year (every township)."""
     idx = indexes(net)
     g = net.graph
     models = check_models(net, None)
     by_fact = _fact_villages(net)
     rows: list[CoverageRow] = []
+    orgs_by_town: dict[str, list[str]] = {}  # grouped once, not one pass per township
+    for o in idx.joint_orgs:
+        orgs_by_town.setdefault(g.nodes[o].get("township") or "", []).append(o)
     for t in idx.townships:
         vills = idx.villages.get(t, [])
         by_model: Counter[str] = Counter()
@@ -116,12 +144,11 @@ def coverage(net: Network, year: int | None = None) -> CoverageResult:
             statuses[status_of(net, v, y).status] += 1
         declared = recorded = 0
         unrecorded: set[str] = set()
-        for o in idx.joint_orgs:
-            if g.nodes[o].get("township") == t:
-                d, r = _org_counts(net, o)
-                declared, recorded = declared + d, recorded + r
-                if not idx.members.get(o) and g.nodes[o].get("model"):
-                    unrecorded.add(str(g.nodes[o]["model"]))
+        for o in orgs_by_town.get(t, []):
+            d, r = _org_counts(net, o)
+            declared, recorded = declared + d, recorded + r
+            if not idx.members.get(o) and g.nodes[o].get("model"):
+                unrecorded.add(str(g.nodes[o]["model"]))
         rows.append(CoverageRow(
             township=ref(net, t), villages=len(vills), in_joint_org=inside,
             by_model={m: by_model[m] for m in models},
@@ -138,8 +165,8 @@ def coverage(net: Network, year: int | None = None) -> CoverageResult:
         unknown=sum(r.unknown for r in rows),
         declared_members=sum(_org_counts(net, o)[0] for o in idx.joint_orgs),
         recorded_members=sum(_org_counts(net, o)[1] for o in idx.joint_orgs))
-    return CoverageResult(year=y, district=district, by_township=rows,
-                          by_model=[_model_row(net, m, y, by_fact.get(m, set()))
+    return CoverageResult(year=y, district=district, by_township=rows, count=len(rows),
+                          total=len(rows), by_model=[_model_row(net, m, y, by_fact.get(m, set()))
                                     for m in models])
 
 
@@ -207,12 +234,19 @@ class OutcomeTotal(BaseModel):
 
 
 class OutcomesResult(BaseModel):
-    """Indicators per model, organisation and year, with sources."""
+    """Indicators per model, organisation and year, with sources.
+
+    `data` is paged (`total` indicators, `count` on this page from `offset`); the totals by
+    model, over every indicator, are on every page.
+    """
 
     year: int | None
     model: str | None
     data: list[Outcome]
     count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
     by_model: list[OutcomeTotal]
 
 
@@ -224,12 +258,26 @@ def _fact_model(net: Network, node: str, fact_model: str | None) -> str | None:
     return str(m) if m else None
 
 
-def outcomes(net: Network, year: int | None = None, model: str | None = None) -> OutcomesResult:
-    """Indicators the sources give (income, jobs, issues solved...) per model, org and year."""
+def outcomes(net: Network, year: int | None = None, model: str | None = None,
+             limit: int | None = None, offset: int = 0) -> OutcomesResult:
+    """Indicators the sources give (income, jobs, issues solved...) per model, org and year.
+
+    `limit` and `offset` page through the indicators (all when `limit` is None); the totals
+    by model count every indicator, on every page.
+    """
     if year is not None:
         check_year(net, year)
     if model is not None:
         check_models(net, [model])
+    check_page(limit, offset)
+    full = whole(net, ("outcomes", year, model), lambda: _outcomes(net, year, model))
+    data = page_of(full.data, limit, offset)
+    return full.model_copy(update={"data": data, "count": len(data), "offset": offset,
+                                   "limit": limit})
+
+
+def _outcomes(net: Network, year: int | None, model: str | None) -> OutcomesResult:
+    """Every indicator of a year and model (None: all), sorted, with the totals by model."""
     data: list[Outcome] = []
     for node in sorted(net.facts):
         for f in net.facts[node]:
@@ -255,6 +303,7 @@ def outcomes(net: Network, year: int | None = None, model: str | None = None) ->
         years=sorted({o.year for o in os if o.year is not None}),
         entities=sorted({o.entity.id for o in os}), sources=sorted({o.source for o in os}))
         for (m, k, u), os in groups.items()]
-    return OutcomesResult(year=year, model=model, data=data, count=len(data), by_model=totals)
+    return OutcomesResult(year=year, model=model, data=data, count=len(data), total=len(data),
+                          by_model=totals)
 
 

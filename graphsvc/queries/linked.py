@@ -15,16 +15,19 @@ from .common import (
     PathOut,
     StatusOut,
     check_models,
+    check_page,
     check_year,
     edge_out,
     indexes,
     is_joint,
     model_label,
+    page_of,
     path_out,
     ref,
     resolve_township,
     status_of,
     status_out,
+    whole,
 )
 
 MAX_HOPS = 4
@@ -191,12 +194,9 @@ def weak_linked(net: Network, year: int | None = None, models: list[str] | None 
     chosen = check_models(net, models)
     hops = check_hops(max_hops)
     town = resolve_township(net, township)
-    if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidQuery(f"offset must be a whole number >= 0, not {offset!r}")
+    check_page(limit, offset)
     weak, links = _all_links(net, y, tuple(chosen), hops, town)
-    page = links[offset:] if limit is None else links[offset:offset + limit]
+    page = page_of(links, limit, offset)
     data = [_link_out(net, y, w, s, trail, n) for w, s, trail, n in page]
     return WeakLinkedResult(year=y, models=chosen, max_hops=hops, township=town,
                             weak_total=len(weak), total=len(links), offset=offset, limit=limit,
@@ -232,6 +232,9 @@ class GapsResult(BaseModel):
     township: str | None
     data: list[Gap]
     count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
     summary: list[GapSummary]
 
 
@@ -251,47 +254,74 @@ def _org_gaps(net: Network, org: str, year: int) -> list[str]:
     return out
 
 
-def gaps(net: Network, year: int | None = None, township: str | None = None) -> GapsResult:
-    """Gaps per township and for the district, so users know which data to collect."""
+def gaps(net: Network, year: int | None = None, township: str | None = None,
+         limit: int | None = None, offset: int = 0) -> GapsResult:
+    """Gaps per township and for the district, so users know which data to collect.
+
+    Paged like every list answer: `total` counts every gap, `data` holds `limit` of them from
+    `offset` (all when `limit` is None). `summary` ends with the total row (the district, or
+    the township asked for) on every page; before it come the rows of every township when the
+    page holds every gap, else of the townships whose gaps are on the page.
+    """
     y = check_year(net, year)
     town = resolve_township(net, township)
+    check_page(limit, offset)
+    raw, rows = whole(net, ("gaps", y, town), lambda: _all_gaps(net, y, town))
+    chosen = [Gap(gap=kind, entity=ref(net, node), detail=detail)
+              for kind, node, detail in page_of(raw, limit, offset)]
+    if len(chosen) == len(raw):  # the page is the whole answer: every township's row
+        summary = rows[:-1]
+    else:
+        here = {g.entity.township for g in chosen}
+        summary = [r for r in rows[:-1] if r.township is not None and r.township.id in here]
+    return GapsResult(year=y, township=town, data=chosen, count=len(chosen), total=len(raw),
+                      offset=offset, limit=limit, summary=[*summary, rows[-1]])
+
+
+_RawGap = tuple[str, str, str]
+"""A gap as kept between pages: kind, entity id, detail (the models are made for a page only:
+the national register has 620,573 gaps)."""
+
+
+def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], list[GapSummary]]:
+    """Every gap (ordered by kind, township, id) and the summary rows, the total row last."""
     idx = indexes(net)
     g = net.graph
     towns = [town] if town else idx.townships
     all_models = set(check_models(net, None))
-    data: list[Gap] = []
+    orgs_by_town: dict[str | None, list[str]] = {}
+    for o in idx.joint_orgs:
+        orgs_by_town.setdefault(g.nodes[o].get("township"), []).append(o)
+    no_org = "member of no joint organisation"
+    no_strong = f"weak in {y}; no strong entity through a joint organisation or a partnership"
+    data: list[_RawGap] = []
     rows: list[GapSummary] = []
     for t in towns:
-        found: dict[str, list[Gap]] = {k: [] for k in GAP_KINDS}
+        found: dict[str, list[_RawGap]] = {k: [] for k in GAP_KINDS}
         vills = idx.villages.get(t, [])
-        weak = 0
+        weak = unknown = 0
         for v in vills:
             st = status_of(net, v, y).status
+            unknown += st == "unknown"
             orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])]
             if st == "weak":
                 weak += 1
                 if not links_of(net, v, y, all_models, 1):
-                    found["weak_without_strong"].append(Gap(
-                        gap="weak_without_strong", entity=ref(net, v),
-                        detail=f"weak in {y}; no strong entity through a joint organisation "
-                               "or a partnership"))
+                    found["weak_without_strong"].append(("weak_without_strong", v, no_strong))
             if not orgs:
-                found["village_without_org"].append(Gap(
-                    gap="village_without_org", entity=ref(net, v),
-                    detail="member of no joint organisation"))
+                found["village_without_org"].append(("village_without_org", v, no_org))
             elif st == "unknown":
-                found["status_unknown"].append(Gap(
-                    gap="status_unknown", entity=ref(net, v),
-                    detail=f"member of {', '.join(net.name(o) for o in orgs)}; no income, "
-                           "honour or designation on record for " + str(y)))
-        orgs_here = [o for o in idx.joint_orgs if g.nodes[o].get("township") == t]
+                found["status_unknown"].append((
+                    "status_unknown", v,
+                    f"member of {', '.join(net.name(o) for o in orgs)}; no income, "
+                    "honour or designation on record for " + str(y)))
+        orgs_here = orgs_by_town.get(t, [])
         for o in orgs_here:
             for kind in _org_gaps(net, o, y):
                 detail = ("no member is strong in " + str(y) if kind == "org_without_strong"
                           else f"no enterprise or university member "
                                f"({model_label(net, g.nodes[o].get('model')) or 'no model'})")
-                found[kind].append(Gap(gap=kind, entity=ref(net, o), detail=detail))
-        unknown = sum(1 for v in vills if status_of(net, v, y).status == "unknown")
+                found[kind].append((kind, o, detail))
         rows.append(GapSummary(
             township=ref(net, t), villages=len(vills), weak=weak,
             weak_without_strong=len(found["weak_without_strong"]),
@@ -302,16 +332,16 @@ def gaps(net: Network, year: int | None = None, township: str | None = None) -> 
         for k in GAP_KINDS:
             data.extend(found[k])
     if town is None:
-        loose = [o for o in idx.joint_orgs if not g.nodes[o].get("township")]
-        for o in loose:
+        for o in orgs_by_town.get(None, []) + orgs_by_town.get("", []):
             for kind in _org_gaps(net, o, y):
-                data.append(Gap(gap=kind, entity=ref(net, o), detail="(no township)"))
+                data.append((kind, o, "(no township)"))
         rows.append(_district_row(rows, len(idx.joint_orgs), data))
-    data.sort(key=lambda x: (GAP_KINDS.index(x.gap), x.entity.township or "", x.entity.id))
-    return GapsResult(year=y, township=town, data=data, count=len(data), summary=rows)
+    order = {k: i for i, k in enumerate(GAP_KINDS)}
+    data.sort(key=lambda x: (order[x[0]], g.nodes[x[1]].get("township") or "", x[1]))
+    return data, rows
 
 
-def _district_row(rows: list[GapSummary], orgs: int, data: list[Gap]) -> GapSummary:
+def _district_row(rows: list[GapSummary], orgs: int, data: list[_RawGap]) -> GapSummary:
     def total(name: str) -> int:
         return sum(int(getattr(r, name)) for r in rows)
 
@@ -319,6 +349,6 @@ def _district_row(rows: list[GapSummary], orgs: int, data: list[Gap]) -> GapSumm
         township=None, villages=total("villages"), weak=total("weak"),
         weak_without_strong=total("weak_without_strong"),
         villages_without_org=total("villages_without_org"), status_unknown=total("status_unknown"),
-        orgs=orgs, orgs_without_strong=sum(1 for d in data if d.gap == "org_without_strong"),
+        orgs=orgs, orgs_without_strong=sum(1 for d in data if d[0] == "org_without_strong"),
         orgs_without_enterprise_or_university=sum(
-            1 for d in data if d.gap == "org_without_enterprise_or_university"))
+            1 for d in data if d[0] == "org_without_enterprise_or_university"))

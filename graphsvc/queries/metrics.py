@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from ..errors import InvalidQuery
 from ..network import Network
-from .common import EntityRef, indexes
+from .common import EntityRef, check_page, indexes, page_of
 from .common import ref as eref
 
 SEED = 42
@@ -79,7 +79,8 @@ class Community(BaseModel):
 
 
 class CommunitiesResult(BaseModel):
-    """Louvain communities (seeded) of the network without administrative edges."""
+    """Louvain communities (seeded) of the network without administrative edges (paged:
+    `total` communities, `count` on this page from `offset`, largest first)."""
 
     data_version: str
     seed: int
@@ -87,6 +88,9 @@ class CommunitiesResult(BaseModel):
     isolated: int
     data: list[Community]
     count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -221,12 +225,26 @@ def metrics(net: Network, top: int = 20) -> MetricsResult:
         pagerank=_top(net, s.pagerank, top, 6))
 
 
-def communities(net: Network) -> CommunitiesResult:
+def communities(net: Network, limit: int | None = None, offset: int = 0) -> CommunitiesResult:
     """Louvain communities (seeded) without administrative part_of edges, named after their
-    most connected member and compared with the official joint organisations."""
+    most connected member and compared with the official joint organisations.
+
+    Found once per network; `limit` and `offset` page through them (all when `limit` is None).
+    """
+    check_page(limit, offset)
     found = _COMMUNITIES.get(net)
-    if found is not None:
+    if found is None:
+        found = _communities(net)
+        _COMMUNITIES[net] = found
+    if limit is None and offset == 0:
         return found
+    data = page_of(found.data, limit, offset)
+    return found.model_copy(update={"data": data, "count": len(data), "offset": offset,
+                                    "limit": limit})
+
+
+def _communities(net: Network) -> CommunitiesResult:
+    """Every community of a network, largest first."""
     g = undirected(net, organisational=True)
     isolated = net.graph.number_of_nodes() - g.number_of_nodes()
     parts = nx.community.louvain_communities(g, seed=SEED) if g.number_of_edges() else []
@@ -250,8 +268,6 @@ def communities(net: Network) -> CommunitiesResult:
         data.append(Community(
             id=i + 1, name=net.name(hub), size=len(part),
             hub=eref(net, hub), members=[eref(net, n) for n in part], official=matches))
-    result = CommunitiesResult(data_version=net.data_version, seed=SEED,
-                               modularity=round(modularity, 4), isolated=isolated, data=data,
-                               count=len(data))
-    _COMMUNITIES[net] = result
-    return result
+    return CommunitiesResult(data_version=net.data_version, seed=SEED,
+                             modularity=round(modularity, 4), isolated=isolated, data=data,
+                             count=len(data), total=len(data))

@@ -76,10 +76,15 @@ def search_index(net: Network) -> SearchIndex:
     if found is not None:
         return found
     idx = SearchIndex()
+    nodes = net.graph.nodes
     for spelling, ids in net.index.by_name.items():
         st = stem(spelling)
-        forms = {spelling, st}
-        keys = [(pinyin_and_initials(f)) for f in forms]
+        # a name's pinyin was worked out when its node was built: only aliases and stems
+        # (a name without its suffix) are segmented here
+        a = nodes[ids[0]] if ids and ids[0] in nodes else {}
+        own = ((a["pinyin"], a["initials"]) if a.get("name") == spelling and "pinyin" in a
+               and "initials" in a else pinyin_and_initials(spelling))
+        keys = [own] if st == spelling else [own, pinyin_and_initials(st)]
         wild = _wild(st) if len(st) >= 2 else []
         for node in ids:
             hit = (node, spelling)

@@ -10,10 +10,13 @@ from ..errors import InvalidQuery
 from ..network import Network
 from .common import (
     EntityRef,
+    check_page,
     check_year,
     indexes,
     model_label,
+    page_of,
     status_of,
+    whole,
 )
 from .common import ref as eref
 
@@ -126,11 +129,15 @@ class MembersResult(BaseModel):
 
 
 class GroupMetricsResult(BaseModel):
-    """Group metrics of every joint organisation."""
+    """Group metrics of every joint organisation (paged: `total` organisations, `count` on
+    this page from `offset`)."""
 
     year: int
     data: list[GroupMetrics]
     count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
 
 
 def _org(net: Network, ref: str) -> str:
@@ -187,8 +194,16 @@ def members(net: Network, ref: str, year: int | None = None) -> MembersResult:
                          count=len(rows), metrics=_metrics(net, org, y))
 
 
-def group_metrics(net: Network, year: int | None = None) -> GroupMetricsResult:
-    """Members by kind, strong/weak mix and townships spanned of every joint organisation."""
+def group_metrics(net: Network, year: int | None = None, limit: int | None = None,
+                  offset: int = 0) -> GroupMetricsResult:
+    """Members by kind, strong/weak mix and townships spanned of every joint organisation.
+
+    `limit` and `offset` page through the organisations (all when `limit` is None).
+    """
     y = check_year(net, year)
-    data = [_metrics(net, o, y) for o in indexes(net).joint_orgs]
-    return GroupMetricsResult(year=y, data=data, count=len(data))
+    check_page(limit, offset)
+    every = whole(net, ("group_metrics", y),
+                  lambda: [_metrics(net, o, y) for o in indexes(net).joint_orgs])
+    data = page_of(every, limit, offset)
+    return GroupMetricsResult(year=y, data=data, count=len(data), total=len(every),
+                              offset=offset, limit=limit)

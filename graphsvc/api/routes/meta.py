@@ -28,14 +28,19 @@ async def healthz() -> HealthOut:
 @health.get("/readyz", operation_id="readyz",
             response_model=ReadyOut, summary="the data is loaded",
             responses={503: {"description": "data not loaded yet"}})
-async def readyz(state: StateDep) -> ReadyOut:
-    """200 once a network is loaded and serving; 503 (with the load errors) before."""
+async def readyz(state: StateDep, request: Request) -> ReadyOut:
+    """200 once a network is loaded, its hot indexes built, and serving; 503 before, saying
+    what the load or warm-up is doing now (or with the load errors)."""
     net = state.network
     if net is None:
         errors = reader_view((state.last_reload_record() or {}).get("errors", []),
                              state.seed_dir())
-        raise ApiError(503, "the data is not loaded yet", "not-ready",
-                       headers={"Retry-After": "2"}, errors=errors)
+        progress = getattr(request.app.state, "progress", None)
+        doing = progress.describe() if progress is not None else None
+        detail = "the data is not loaded yet" + (f": {doing}" if doing else "")
+        extra = {"activity": doing} if doing else {}
+        raise ApiError(503, detail, "not-ready", headers={"Retry-After": "2"}, errors=errors,
+                       **extra)
     return ReadyOut(data_version=net.data_version)
 
 

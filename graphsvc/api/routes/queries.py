@@ -17,6 +17,10 @@ router = APIRouter(tags=["queries"])
 Township = Annotated[str | None, Query(description="township code or name")]
 Models = Annotated[list[str] | None, Query(
     alias="model", description="joint-organisation models to include (repeat); default all")]
+MAX_LIMIT = 1000
+"""The largest page of any list answer."""
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page (1 to 1000)")]
+Offset = Annotated[int, Query(ge=0, description="rows to skip before the page")]
 
 
 @router.get("/queries/weak-linked", operation_id="weakLinked",
@@ -25,9 +29,7 @@ Models = Annotated[list[str] | None, Query(
 def weak_linked(net: NetDep, year: Year = None, model: Models = None,
                 max_hops: Annotated[int, Query(ge=1, le=4)] = 1,
                 township: Township = None,
-                limit: Annotated[int, Query(ge=1, le=1000, description="links per page")] = 100,
-                offset: Annotated[int, Query(ge=0, description="links to skip")] = 0,
-                ) -> q.WeakLinkedResult:
+                limit: Limit = 100, offset: Offset = 0) -> q.WeakLinkedResult:
     """Each weak village with every strong entity it is linked to: via, model, path, evidence.
 
     Paged: `total` counts every link, `data` holds `limit` of them from `offset`.
@@ -38,33 +40,51 @@ def weak_linked(net: NetDep, year: Year = None, model: Models = None,
 
 @router.get("/queries/gaps", operation_id="gaps",
             response_model=q.GapsResult, summary="what is missing")
-def gaps(net: NetDep, year: Year = None, township: Township = None) -> q.GapsResult:
-    """Weak villages without a strong link, villages in no joint organisation, and more."""
-    return memo(net, q.gaps, year=year, township=township)
+def gaps(net: NetDep, year: Year = None, township: Township = None, limit: Limit = 100,
+         offset: Offset = 0) -> q.GapsResult:
+    """Weak villages without a strong link, villages in no joint organisation, and more.
+
+    Paged: `total` counts every gap, `data` holds `limit` of them from `offset`; `summary`
+    holds the townships of the page, then the total row (district or township).
+    """
+    return memo(net, q.gaps, year=year, township=township, limit=limit, offset=offset)
 
 
 @router.get("/queries/group-metrics", operation_id="groupMetrics",
             response_model=q.GroupMetricsResult,
             summary="metrics of every joint organisation")
-def group_metrics(net: NetDep, year: Year = None) -> q.GroupMetricsResult:
-    """Members by kind, strong/weak mix and townships spanned of each joint organisation."""
-    return memo(net, q.group_metrics, year=year)
+def group_metrics(net: NetDep, year: Year = None, limit: Limit = 100,
+                  offset: Offset = 0) -> q.GroupMetricsResult:
+    """Members by kind, strong/weak mix and townships spanned of each joint organisation.
+
+    Paged: `total` counts every organisation, `data` holds `limit` of them from `offset`.
+    """
+    return memo(net, q.group_metrics, year=year, limit=limit, offset=offset)
 
 
 @router.get("/coverage", operation_id="coverage",
             response_model=q.CoverageResult, summary="coverage and completeness")
-def coverage(net: NetDep, year: Year = None) -> q.CoverageResult:
-    """By township and by model: villages in joint organisations, statuses, declared members."""
-    return memo(net, q.coverage, year=year)
+def coverage(net: NetDep, year: Year = None, limit: Limit = 100,
+             offset: Offset = 0) -> q.CoverageResult:
+    """By township and by model: villages in joint organisations, statuses, declared members.
+
+    Paged by township: `total` townships, `by_township` holds `limit` of them from `offset`;
+    the district row and the rows by model are on every page.
+    """
+    return memo(net, q.coverage, year=year, limit=limit, offset=offset)
 
 
 @router.get("/outcomes", operation_id="outcomes",
             response_model=q.OutcomesResult, summary="outcomes by model")
 def outcomes(net: NetDep, year: Year = None,
              model: Annotated[str | None, Query(description="one model")] = None,
-             ) -> q.OutcomesResult:
-    """The indicators the sources give, per model, organisation and year, with sources."""
-    return memo(net, q.outcomes, year=year, model=model)
+             limit: Limit = 100, offset: Offset = 0) -> q.OutcomesResult:
+    """The indicators the sources give, per model, organisation and year, with sources.
+
+    Paged: `total` counts every indicator, `data` holds `limit` of them from `offset`; the
+    totals by model (over every indicator) are on every page.
+    """
+    return memo(net, q.outcomes, year=year, model=model, limit=limit, offset=offset)
 
 
 @router.get("/metrics", operation_id="metrics",
@@ -76,9 +96,12 @@ def metrics(net: NetDep, top: Annotated[int, Query(ge=1, le=500)] = 20) -> q.Met
 
 @router.get("/communities", operation_id="communities",
             response_model=q.CommunitiesResult, summary="communities")
-def communities(net: NetDep) -> q.CommunitiesResult:
-    """Louvain communities (seeded), named and compared with the official organisations."""
-    return memo(net, q.communities)
+def communities(net: NetDep, limit: Limit = 100, offset: Offset = 0) -> q.CommunitiesResult:
+    """Louvain communities (seeded), named and compared with the official organisations.
+
+    Paged, largest first: `total` communities, `data` holds `limit` of them from `offset`.
+    """
+    return memo(net, q.communities, limit=limit, offset=offset)
 
 
 @router.get("/entities/{ref}/recommendations", operation_id="recommendations",
