@@ -34,6 +34,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM a server started by `start_server`, then kill it if it lingers."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def start_server(port: int, seed: str | None) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--log-level", "warning"]
@@ -118,11 +127,7 @@ def main() -> int:
         print("target (entity >= 0.8 x trivial):", "met" if ok else "NOT met")
         return 0 if ok else 1
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class Server:
                  "--seed", str(self.seed), "--workers", str(self.workers)],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        while time.monotonic() - started < 120:
+        while time.monotonic() - started < 900:  # a national seed loads and warms for minutes
             try:
                 if httpx.get(self.base + "/readyz", timeout=1).status_code == 200 and (
                         self.workers == 1 or len(self.worker_pids()) == self.workers):
@@ -487,10 +487,19 @@ def main() -> int:
     ap.add_argument("--runs", default="steady,reloads,heavy,kill",
                     help="which runs, comma-separated (default all four)")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--seed", type=Path,
+                    help="serve this seed directory as it is (e.g. the national scenario of "
+                         "`python -m benchmarks`) instead of a copy of the bundled seed; only "
+                         "the steady and heavy runs, which do not edit the seed")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="graphsvc-reliability-"))
-    seed = tmp / "seed"
-    shutil.copytree(ROOT / "seed", seed, ignore=shutil.ignore_patterns(".*"))
+    if args.seed is not None:
+        if set(args.runs.split(",")) - {"steady", "heavy"}:
+            ap.error("--seed serves a seed it must not edit: use --runs steady,heavy")
+        seed = args.seed.resolve()
+    else:
+        seed = tmp / "seed"
+        shutil.copytree(ROOT / "seed", seed, ignore=shutil.ignore_patterns(".*"))
     server = Server(seed, args.workers, tmp / "server.log")
     results: dict[str, Any] = {"cpus": os.cpu_count(), "workers": args.workers,
                                "connections": args.connections}
