@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from ..errors import InvalidQuery
 from ..export.subgraph import subgraph
 from ..network import Network
-from .common import check_year, is_joint, model_label
+from .common import EntityRef, check_year, is_joint, model_label
 from .layout import layout, radial
 from .linked import gaps, weak_linked
 
@@ -31,14 +31,9 @@ Preset = Literal["weak_linked", "gaps"]
 STATUSES = ("weak", "strong", "unknown")
 
 
-class ViewNode(BaseModel):
-    """An entity as the map draws it."""
+class ViewNode(EntityRef):
+    """An entity as the map draws it: its reference, and where and how it is drawn."""
 
-    id: str
-    name: str
-    kind: str
-    township: str | None = None
-    township_name: str | None = None
     model: str | None = None
     legend: str
     status: str
