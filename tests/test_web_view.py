@@ -119,21 +119,16 @@ def test_the_page_and_its_bundle_are_served(client: TestClient) -> None:
 
 
 def test_the_layout_is_warmed_as_soon_as_a_network_serves(tiny: graphsvc.Network) -> None:
-    import gc
-    import time
+    """The map's layout is a warm-up step: a network is laid out before it serves (and no
+    thread of its own is left behind)."""
+    import threading
 
-    from graphsvc.api.routes.view import warm_layouts
-    from graphsvc.api.state import NetworkState
+    from graphsvc.api.warm import warm
     from graphsvc.queries import layout as layout_module
 
     net = graphsvc.load(tiny.seed_dir)  # a network no other test has drawn yet
-    state = NetworkState(None, net)
-    thread = warm_layouts(state, interval=0.02)
-    deadline = time.monotonic() + 10
-    while layout_module._LAYOUTS.get(net) is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert layout_module._LAYOUTS.get(net) is None
+    threads = threading.active_count()
+    warm(net)
     assert layout_module._LAYOUTS.get(net) is not None
-    del state
-    gc.collect()
-    thread.join(5)
-    assert not thread.is_alive()  # it ends with the state it warms
+    assert threading.active_count() == threads

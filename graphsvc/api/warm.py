@@ -64,6 +64,7 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
     # the query modules themselves (not the package's names, which a test may replace)
     from ..queries.common import indexes
     from ..queries.coverage import coverage
+    from ..queries.layout import layout
     from ..queries.linked import gaps, weak_linked
     from ..queries.search import search, search_index
     from .cache import memo
@@ -85,6 +86,7 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
             **first_page)),
         ("working out coverage", lambda: memo(net, coverage, year=None, **first_page)),
         ("working out gaps", lambda: memo(net, gaps, year=None, township=None, **first_page)),
+        ("laying out the network map", lambda: layout(net)),
     ]
 
 

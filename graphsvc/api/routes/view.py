@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-import weakref
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,16 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import queries as q
 from ...network import Network
-from ...queries.layout import layout
 from ...queries.view import MAX_NODES
 from ..cache import MISSING, memo, peek
 from ..deps import NetDep, fast_json
-from ..state import NetworkState
 from .entities import Year
 from .export import Listed
 
 router = APIRouter(tags=["map"])
-log = logging.getLogger("graphsvc.api")
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 STATIC = WEB / "static"
@@ -76,38 +69,14 @@ def _compute(net: Network, options: dict[str, Any]) -> bytes:
     return memo(net, view_json, **options)
 
 
-def warm_layouts(state: NetworkState, interval: float = 1.0) -> threading.Thread:
-    """Compute the map layout of each network as soon as it serves (seconds at national scale),
-    so that the first view does not wait for it. A daemon thread that ends with the state."""
-    ref = weakref.ref(state)
-
-    def run() -> None:
-        done: weakref.ref[Network] | None = None
-        while (held := ref()) is not None:
-            net = held.network
-            del held
-            if net is not None and (done is None or done() is not net):
-                try:
-                    layout(net)
-                except Exception:  # the first view will compute it, and report any error
-                    log.exception("map layout warm-up failed")
-                done = weakref.ref(net)
-            del net
-            time.sleep(interval)
-
-    thread = threading.Thread(target=run, name="graphsvc-map-layout", daemon=True)
-    thread.start()
-    return thread
-
-
 def install(app: FastAPI) -> None:
-    """Serve the page at `/` and its bundle under /static/map, and warm the map layout.
+    """Serve the page at `/` and its bundle under /static/map (the map's layout is one of the
+    warm-up steps, :mod:`graphsvc.api.warm`).
 
     The page loads nothing but this package's files, with no inline script or style: the
     service's default Content-Security-Policy (`default-src 'self'`) holds for it as it is.
     """
     app.mount(PREFIX, StaticFiles(directory=STATIC), name="map-static")
-    warm_layouts(app.state.graphsvc)
     index = STATIC / "index.html"
 
     @app.get("/", include_in_schema=False)
