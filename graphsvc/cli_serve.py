@@ -52,8 +52,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from . import bundled_seed
     from .api.app import create_app
-    from .api.hide import hider
     from .api.state import sizes, warm_start
+    from .hide import hider
     from .network import load
 
     settings = settings_from(args)

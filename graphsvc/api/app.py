@@ -17,11 +17,11 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
+from ..hide import hider
 from ..network import Network, load
 from . import docs, errors, examples
 from .deps import TokenMiddleware, reject_unknown_params
 from .errors import PROBLEM
-from .hide import hider
 from .middleware import HeadMiddleware, LimitsMiddleware, SecurityHeadersMiddleware
 from .models import ProblemOut
 from .routes import admin, entities, export, graph, meta, queries, view
