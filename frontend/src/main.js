@@ -631,17 +631,6 @@ async function start() {
   window.graphsvcMap = { get cy() { return cy; }, get state() { return state; },
     get view() { return lastView; }, pngSize: (s) => pngSize(cy, s) };
 
-  const [view, towns] = await Promise.all([
-    load(),
-    get('/v1/entities', { kind: 'township', limit: 500 }).catch(() => ({ data: [] })),
-  ]);
-  void view;
-  townships = towns.data.map((x) => ({ id: x.id, name: x.name }));
-  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org') };
-  fillFilters(meta);
-  syncControls();
-  if (state.tab) showTab(state.tab);
-
   for (const [id, key] of [['f-township', 'township'], ['f-model', 'model'], ['f-kind', 'kind'], ['f-status', 'status'], ['f-relation', 'relation']]) {
     $(id).addEventListener('change', (e) => setFilter(key, e.target.value));
   }
@@ -689,6 +678,19 @@ async function start() {
     showTab(state.tab || 'map');
     load();
   });
+
+  // Every control is wired before the first view is drawn: the page may be used (a click on
+  // 导出, say) as soon as the map shows, while the township list is still on its way.
+  const [view, towns] = await Promise.all([
+    load(),
+    get('/v1/entities', { kind: 'township', limit: 500 }).catch(() => ({ data: [] })),
+  ]);
+  void view;
+  townships = towns.data.map((x) => ({ id: x.id, name: x.name }));
+  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org') };
+  fillFilters(meta);
+  syncControls();
+  if (state.tab) showTab(state.tab);
 }
 
 start().catch((err) => {
