@@ -126,11 +126,11 @@ def snapshot_key(create: bool = False) -> bytes | None:
         os.close(fd)
 
 
-def _mac(key: bytes, data_version: str, payload: bytes | memoryview) -> bytes:
+def _mac_start(key: bytes, data_version: str) -> Any:
+    """The HMAC of a snapshot, fed its header fields (the payload follows)."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
     mac.update(MAGIC + b" " + data_version.encode() + b" " + _code_version().encode() + b"\n")
-    mac.update(payload)
-    return mac.hexdigest().encode()
+    return mac
 
 
 def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
@@ -142,29 +142,55 @@ def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
                     "(they are kept in %s); it is safe to delete", beside, cache_root())
     path = snapshot_path(seed_dir, data_version)
     try:
-        blob = path.read_bytes()
+        fh = path.open("rb")
     except OSError:
         return None
     try:
-        key = snapshot_key()
-        if key is None:
-            raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
-        cut = blob.index(b"\n")
-        magic, version, digest = blob[:cut].split(b" ")
-        payload = memoryview(blob)[cut + 1 :]  # no copy of a file that may be hundreds of MB
-        if magic != MAGIC or version.decode() != data_version:
-            raise ValueError("header does not match")
-        # the MAC is checked before a single byte is unpickled
-        if not hmac.compare_digest(_mac(key, data_version, payload), digest):
-            raise ValueError("signature does not match: the file is truncated, corrupt, "
-                             "or was not written by this user's graphsvc")
-        parts = pickle.loads(payload)
+        with fh:
+            key = snapshot_key()
+            if key is None:
+                raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
+            header = fh.readline(len(MAGIC) + len(data_version) + 200)
+            magic, version, digest = header.rstrip(b"\n").split(b" ")
+            if magic != MAGIC or version.decode() != data_version or not header.endswith(b"\n"):
+                raise ValueError("header does not match")
+            # the MAC is checked over the whole file before a single byte is unpickled; the
+            # file is read in blocks (twice) rather than held whole: at national scale that
+            # is 160 MB less at the peak of a warm start
+            start = fh.tell()
+            before = os.fstat(fh.fileno())
+            mac = _mac_start(key, data_version)
+            while block := fh.read(READ_BLOCK):
+                mac.update(block)
+            if not hmac.compare_digest(mac.hexdigest().encode(), digest):
+                raise ValueError("signature does not match: the file is truncated, corrupt, "
+                                 "or was not written by this user's graphsvc")
+            after = os.fstat(fh.fileno())
+            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+                raise ValueError("the file changed while it was being checked")
+            fh.seek(start)
+            parts = pickle.load(fh)
         if not isinstance(parts, dict) or parts.get("data_version") != data_version:
             raise ValueError("content does not match its name")
         return parts
     except Exception as exc:  # a snapshot is never trusted: any failure means "rebuild"
         log.warning("ignoring snapshot %s: %s", path, exc)
         return None
+
+
+READ_BLOCK = 1 << 20
+
+
+class _SigningWriter:
+    """A file-like sink for `pickle.dump`: writes through to the file and into the MAC, so the
+    pickled bytes are never held whole (160 MB at national scale)."""
+
+    def __init__(self, fh: Any, mac: Any) -> None:
+        self._fh, self._mac = fh, mac
+
+    def write(self, data: bytes) -> int:
+        self._mac.update(data)
+        return int(self._fh.write(data))
 
 
 def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> Path | None:
@@ -176,13 +202,16 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> 
         key = snapshot_key(create=True)
         assert key is not None
         _private_dir(path.parent)
-        payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-        digest = _mac(key, data_version, payload)
         _remove_orphans(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), digest))
-            fh.write(payload)
+            # the header's digest is written last, over a placeholder of its length: the
+            # pickle streams through the MAC into the file
+            mac = _mac_start(key, data_version)
+            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), b"0" * mac.digest_size * 2))
+            pickle.dump(parts, _SigningWriter(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            fh.seek(0)
+            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), mac.hexdigest().encode()))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
