@@ -198,18 +198,25 @@ def bench_search(net: Any, runs: int) -> list[Row]:
     picks = [net.graph.nodes[n]["name"] for n in rng.sample(villages, 300)]
     queries = ([p for p in picks[:100]] + [pinyin(p) for p in picks[100:200]]
                + [initials(p) for p in picks[200:]])
+    import gc
+
+    from graphsvc.queries.search import search_index
+
     t0 = time.perf_counter()
-    search(net, queries[0])
-    build_s = time.perf_counter() - t0  # the index: built by the server's warm-up before ready
+    fresh = not net.cache.has_index("search index")
+    search_index(net)  # built by the server's warm-up before ready, or come with the snapshot
+    build_s = time.perf_counter() - t0
+    gc.freeze()  # as `graphsvc serve` does once warm: no collection walks the network
     times = []
     for q in queries * max(1, runs // 3):
         t0 = time.perf_counter()
         search(net, q)
         times.append(time.perf_counter() - t0)
     times.sort()
+    how = "built once in" if fresh else "read with the snapshot,"
     p50, p95 = times[len(times) // 2] * 1000, times[int(len(times) * 0.95)] * 1000
     return [(f"search by name, pinyin or initials over the whole country ({len(times)} queries; "
-             f"index built once in {build_s:.1f} s)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "-",
+             f"index {how} {build_s:.1f} s)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "-",
              f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "p50 ≤ 5 ms, p95 ≤ 20 ms")]
 
 

@@ -110,6 +110,10 @@ class Network:
         self.loaded_at = time.time()
         self.cache = NetworkCache()
         """Everything computed from this network (indexes, answers): see graphsvc.cache."""
+        self.snapshot_root: Path | None = None
+        """The seed directory whose snapshot this network may be saved as, with its cache
+        (set by `load` when snapshots are on; None for a network built otherwise, such as one
+        with hidden attributes, whose answers are not the seed's)."""
 
     @property
     def data_version(self) -> str:
@@ -219,6 +223,7 @@ def load(
     *,
     snapshot: bool | None = None,
     progress: Callable[[str, int], None] | None = None,
+    warm_cache: bool = False,
 ) -> Network:
     """Load a seed directory (default: the bundled Fangshan seed) into a :class:`Network`.
 
@@ -228,6 +233,10 @@ def load(
     `snapshot`: None (default) reuses a snapshot of this exact data version if one exists and
     writes one after a load slower than a second; True always writes one; False neither reads
     nor writes (also set by the environment variable GRAPHSVC_SNAPSHOT=0).
+
+    `warm_cache`: also read the indexes and answers a server's warm-up saved with the
+    snapshot into the network's cache (`graphsvc serve` does; a library load leaves them, and
+    the memory they take, on disk).
 
     `progress`, if given, is told (file name, rows read) as large tables stream in, and
     ("snapshot", 0) before a snapshot is read: a terminal can show a long load moving.
@@ -246,7 +255,7 @@ def load(
         if progress is not None and snapshot_path(root, version).exists():
             progress("snapshot", 0)
         with gc_paused():
-            parts = read_snapshot(root, version)
+            parts = read_snapshot(root, version, extra=warm_cache)
         if parts is not None:
             report = replace(
                 parts["report"],
@@ -254,7 +263,7 @@ def load(
                 from_snapshot=True,
                 load_seconds=round(time.perf_counter() - started, 3),
             )
-            return Network(
+            net = Network(
                 parts["graph"],
                 parts["schema"],
                 parts["rules"],
@@ -264,10 +273,35 @@ def load(
                 report,
                 root,
             )
+            if "extra" in parts:
+                net.cache.restore(parts["extra"])
+            net.snapshot_root = root
+            return net
     net = _build(root, started, progress)
+    if snapshot is not False:
+        net.snapshot_root = root
     if snapshot or (snapshot is None and net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
         write_snapshot(root, net.data_version, snapshot_parts(net))
     return net
+
+
+def save_snapshot(net: Network) -> Path | None:
+    """Write the snapshot of `net` again, with its cache: what was built from it since it was
+    loaded (the server's warm-up: statuses, indexes, the search index, whole answers, the map
+    layout), so that the next start from this data version finds them built.
+
+    Only for a network `load` made with snapshots on, and only when its cache holds something
+    the snapshot does not; returns the snapshot's path, or None when nothing was written.
+    """
+    from graphsvc.loader.snapshot import write_snapshot
+
+    if net.snapshot_root is None or not net.cache.unsaved():
+        return None
+    cache = net.cache.saved()
+    written = write_snapshot(net.snapshot_root, net.data_version, snapshot_parts(net), cache)
+    if written is not None:
+        net.cache.mark_saved(cache)
+    return written
 
 
 def snapshot_parts(net: Network) -> dict[str, Any]:

@@ -17,12 +17,14 @@ never code, so:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
 import os
 import pickle
 import secrets
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -30,7 +32,8 @@ from typing import Any
 
 log = logging.getLogger("graphsvc.loader.snapshot")
 
-FORMAT = 2
+FORMAT = 3
+"""3: the network's cache (indexes and answers, `graphsvc.cache`) saved with it."""
 CACHE_DIR = ".graphsvc-cache"
 """Where graphsvc before 0.2 left snapshots beside a seed: never read any more."""
 MAGIC = b"GRAPHSVC-SNAPSHOT-HMAC"
@@ -133,9 +136,11 @@ def _mac_start(key: bytes, data_version: str) -> Any:
     return mac
 
 
-def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
+def read_snapshot(seed_dir: Path, data_version: str,
+                  extra: bool = False) -> dict[str, Any] | None:
     """The parts of a network saved for this data version, or None (absent, stale, corrupt,
-    unsigned or signed with another key)."""
+    unsigned or signed with another key). With `extra`, the extra part written after them
+    (see :func:`write_snapshot`) is in `parts["extra"]` when there is one."""
     beside = Path(seed_dir) / CACHE_DIR
     if beside.exists():
         log.warning("ignoring %s: graphsvc no longer reads snapshots from a seed directory "
@@ -169,7 +174,11 @@ def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
             if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                 raise ValueError("the file changed while it was being checked")
             fh.seek(start)
-            parts = pickle.load(fh)
+            reader = pickle.Unpickler(fh)
+            parts = reader.load()
+            if extra and isinstance(parts, dict):
+                with contextlib.suppress(EOFError):  # EOF: written without one
+                    parts["extra"] = reader.load()  # shares the objects of the first part
         if not isinstance(parts, dict) or parts.get("data_version") != data_version:
             raise ValueError("content does not match its name")
         return parts
@@ -193,9 +202,14 @@ class _SigningWriter:
         return int(self._fh.write(data))
 
 
-def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> Path | None:
+def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any],
+                   extra: Any = None) -> Path | None:
     """Save the parts of a built network, signed; atomic (temp file, fsync, rename), best
-    effort: a failure is a warning."""
+    effort: a failure is a warning.
+
+    `extra` (the server's warm indexes) is pickled after `parts` by the same pickler, so it
+    shares their objects (node ids, names) in the file and once read; a reader that does not
+    ask for it stops before it, and holds none of it."""
     path = snapshot_path(seed_dir, data_version)
     tmp = ""
     try:
@@ -209,7 +223,10 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> 
             # pickle streams through the MAC into the file
             mac = _mac_start(key, data_version)
             fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), b"0" * mac.digest_size * 2))
-            pickle.dump(parts, _SigningWriter(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(_SigningWriter(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(parts)
+            if extra is not None:
+                pickler.dump(extra)
             fh.seek(0)
             fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), mac.hexdigest().encode()))
             fh.flush()
@@ -220,8 +237,38 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> 
             if old != path:
                 old.unlink(missing_ok=True)
         return path
-    except (OSError, UntrustedKey) as exc:
+    except (OSError, UntrustedKey, pickle.PicklingError, TypeError, AttributeError) as exc:
+        # (something in it that cannot be pickled: the load and its answers go on without)
         log.warning("could not write snapshot %s: %s", path, exc)
+        return None
+    finally:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def share_snapshot(seed_dir: Path, other: Path, data_version: str) -> Path | None:
+    """Give `other` (a copy of `seed_dir`) the snapshot of `seed_dir` for this data version:
+    a hard link (a copy across file systems), since a snapshot is signed over its data version
+    and content, not its place. None when there is none to share or it cannot be linked."""
+    src = snapshot_path(seed_dir, data_version)
+    dst = snapshot_path(other, data_version)
+    if not src.is_file():
+        return None
+    tmp = ""
+    try:
+        _private_dir(dst.parent)
+        fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".tmp-{os.getpid()}-")
+        os.close(fd)
+        os.unlink(tmp)
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        tmp = ""
+        return dst
+    except (OSError, UntrustedKey) as exc:
+        log.warning("could not share snapshot %s with %s: %s", src, dst, exc)
         return None
     finally:
         if tmp:
