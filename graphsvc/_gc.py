@@ -8,17 +8,21 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building millions of small objects.
 
     A load allocates only acyclic containers, yet each allocation burst triggers full
     collections that walk everything built so far: pausing makes large loads ~3x faster.
+    With `freeze`, what exists at the end is frozen (see :func:`freeze_serving`) before the
+    collector resumes, so that its next collection does not walk it all once more.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

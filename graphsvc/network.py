@@ -223,7 +223,7 @@ def load(
     *,
     snapshot: bool | None = None,
     progress: Callable[[str, int], None] | None = None,
-    warm_cache: bool = False,
+    serving: bool = False,
 ) -> Network:
     """Load a seed directory (default: the bundled Fangshan seed) into a :class:`Network`.
 
@@ -234,9 +234,12 @@ def load(
     writes one after a load slower than a second; True always writes one; False neither reads
     nor writes (also set by the environment variable GRAPHSVC_SNAPSHOT=0).
 
-    `warm_cache`: also read the indexes and answers a server's warm-up saved with the
-    snapshot into the network's cache (`graphsvc serve` does; a library load leaves them, and
-    the memory they take, on disk).
+    `serving`: load for a server (`graphsvc serve` does): also read the indexes and answers
+    a server's warm-up saved with the snapshot into the network's cache (a library load leaves
+    them, and the memory they take, on disk), and freeze what was loaded for the cyclic garbage
+    collector (`gc.freeze`: its first collections would otherwise walk the millions of objects
+    just made, seconds each at national scale; the server unfreezes them when a reload
+    replaces the network).
 
     `progress`, if given, is told (file name, rows read) as large tables stream in, and
     ("snapshot", 0) before a snapshot is read: a terminal can show a long load moving.
@@ -254,8 +257,8 @@ def load(
     if snapshot is not False:
         if progress is not None and snapshot_path(root, version).exists():
             progress("snapshot", 0)
-        with gc_paused():
-            parts = read_snapshot(root, version, extra=warm_cache)
+        with gc_paused(freeze=serving):
+            parts = read_snapshot(root, version, extra=serving)
         if parts is not None:
             report = replace(
                 parts["report"],
@@ -277,7 +280,7 @@ def load(
                 net.cache.restore(parts["extra"])
             net.snapshot_root = root
             return net
-    net = _build(root, started, progress)
+    net = _build(root, started, progress, freeze=serving)
     if snapshot is not False:
         net.snapshot_root = root
     if snapshot or (snapshot is None and net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
@@ -319,10 +322,11 @@ def snapshot_parts(net: Network) -> dict[str, Any]:
 
 
 def _build(
-    root: Path, started: float, progress: Callable[[str, int], None] | None = None
+    root: Path, started: float, progress: Callable[[str, int], None] | None = None,
+    freeze: bool = False,
 ) -> Network:
     """Read, check and build a seed directory (no snapshot)."""
-    with gc_paused():
+    with gc_paused(freeze):
         seed = read_seed(root, progress)
         if seed.schema is None:
             raise InvalidSeed(seed.problems)

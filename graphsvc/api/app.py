@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, network: Network | None = None,
 
     first = network if background else None
     app.state.graphsvc = NetworkState(settings.seed, None if background else network,
-                                      loader=warm_loader(partial(load, warm_cache=True),
+                                      loader=warm_loader(partial(load, serving=True),
                                                          progress, first),
                                       max_drop=settings.reload_max_drop, prepare=prepare,
                                       shared=shared)

@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     seed_path(str(settings.seed) if settings.seed else None)
     # A bad seed stops here with every error listed (exit 1).
     with terminal_progress() as progress:
-        net = load(settings.seed, progress=progress, warm_cache=True)
+        net = load(settings.seed, progress=progress, serving=True)
     print(f"graphsvc: serving {net!r} on http://{settings.host}:{settings.port}", flush=True)
     common = uvicorn_options(settings, args.graceful_timeout)
     if settings.workers == 1:

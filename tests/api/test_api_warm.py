@@ -109,7 +109,7 @@ def test_the_warm_up_travels_with_the_snapshot(tiny_copy: Callable[..., Path],
     assert not first.cache.listing()["indexes"]
     warm_module.warm(first)
     assert not graphsvc.load(seed).cache.listing()["indexes"]  # a library load leaves them
-    again = graphsvc.load(seed, warm_cache=True)
+    again = graphsvc.load(seed, serving=True)
     assert again.report.from_snapshot
     assert_warm(again)  # before any warm-up of its own
     assert not again.cache.unsaved()
@@ -135,4 +135,4 @@ def test_a_network_with_hidden_attributes_is_never_saved_as_the_seeds_snapshot(
     net = graphsvc.load(seed, snapshot=True)
     hidden = warm_module.warm(hide(net, frozenset({"note"})))
     assert hidden.cache.listing()["indexes"] and hidden.snapshot_root is None
-    assert not graphsvc.load(seed, warm_cache=True).cache.listing()["indexes"]
+    assert not graphsvc.load(seed, serving=True).cache.listing()["indexes"]
