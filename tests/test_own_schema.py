@@ -36,7 +36,7 @@ WORDS: dict[str, str] = {
     "grid_model": "ward_groups",
     "indicator": "measure", "honour": "award", "designation": "listed_as",
     "declared_count": "stated_count",
-    "党委": "board", "党支部": "branch", "党小组": "cell", "joint": "shared",
+    "党委": "board", "党支部": "branch", "党小组": "cell", "joint": "pooled",
     "functional": "task", "lead": "head", "member": "ordinary",
     # subtypes, keys, units
     "区": "shire", "街道": "borough", "镇": "town", "乡": "rural", "社区居委会": "estate",
