@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..export import FORMATS
-from ..network import Network
+from graphsvc.export import FORMATS
+from graphsvc.network import Network
 
 SPOOL_BYTES = 8 * 1024 * 1024  # exports up to this size stay in memory, larger ones go to disk
 HTTP_FORMATS = ("graphml", "gexf", "json", "csv")

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..errors import InvalidQuery
-from ..network import gc_paused
-from . import csvfmt, gexf, graphml, jsonfmt, neo4j
-from .layout import ring_layout
-from .prepare import Prepared
-from .prepare import prepare as prepare_graph
-from .subgraph import FILTERS, subgraph
+from graphsvc._gc import gc_paused
+from graphsvc.errors import InvalidQuery
+from graphsvc.export import csvfmt, gexf, graphml, jsonfmt, neo4j
+from graphsvc.export.layout import ring_layout
+from graphsvc.export.prepare import Prepared
+from graphsvc.export.prepare import prepare as prepare_graph
+from graphsvc.export.source import GraphSource, NetworkSource
+from graphsvc.export.subgraph import FILTERS, subgraph
 
 __all__ = ["FORMATS", "OPTIONS", "Format", "export", "prepare_network", "subgraph"]
 
@@ -68,25 +69,24 @@ def _check_options(fmt: str, filters: dict[str, Any]) -> None:
         raise InvalidQuery(f"year must be a whole number such as 2022, not {year!r}")
 
 
-def prepare_network(net: Any, **filters: Any) -> Prepared:
+def prepare_network(net: GraphSource, **filters: Any) -> Prepared:
     """The filtered, cleaned and typed graph of `net` that every writer takes."""
     _check_options("graphml", filters)
     g = subgraph(net, **{k: v for k, v in filters.items() if k in FILTERS})
     year = filters.get("year")
     statuses: Any = {}
-    if hasattr(net, "statuses"):
-        if year is None and hasattr(net, "default_year"):
+    if isinstance(net, NetworkSource):
+        if year is None:
             year = net.default_year()
         statuses = net.statuses(year)
     positions = ring_layout(g) if filters.get("layout") else None
     return prepare_graph(g, statuses, year, filters.get("color_by", "kind"), positions)
 
 
-def _graph_attrs(net: Any, p: Prepared) -> dict[str, Any]:
+def _graph_attrs(net: GraphSource, p: Prepared) -> dict[str, Any]:
     attrs: dict[str, Any] = {"generator": "graphsvc"}
-    version = getattr(net, "data_version", None)
-    if isinstance(version, str):
-        attrs["data_version"] = version
+    if isinstance(net, NetworkSource):
+        attrs["data_version"] = net.data_version
     if p.year is not None:
         attrs["status_year"] = p.year
     return attrs
@@ -148,7 +148,7 @@ def _atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
         raise
 
 
-def export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
+def export(net: GraphSource, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     """Write the network (or the subgraph `filters` select) as `fmt` to `dest`.
 
     `dest` is a path, an open binary file or "-" (standard output) for graphml/gexf/json, and a
@@ -164,7 +164,7 @@ def export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
         return _export(net, fmt, dest, **filters)
 
 
-def _export(net: Any, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
+def _export(net: GraphSource, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     _check_options(fmt, filters)
     spec = FORMATS[fmt]
     to_stdout = isinstance(dest, str) and dest == "-"

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from .prepare import Prepared, Scalar
+from graphsvc.export.prepare import Prepared, Scalar
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NODE_FIXED = ("id",)

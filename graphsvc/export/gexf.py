@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import BinaryIO
 
-from .prepare import Column, Prepared, Scalar, xml_ids
-from .xmlutil import Sink, esc_attr, fmt_value
+from graphsvc.export.prepare import Column, Prepared, Scalar, xml_ids
+from graphsvc.export.xmlutil import Sink, esc_attr, fmt_value
 
 # Readers first: networkx's `read_gexf` finds viz elements only in `http://gexf.net/1.3/viz`
 # (Gephi's importer matches them by name in any namespace, graphology by the `viz:` prefix), so

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from .prepare import Column, Prepared, Scalar, xml_ids
-from .xmlutil import TEXT_SPECIAL, TEXT_TABLE, Sink, esc_attr, fmt_value
+from graphsvc.export.prepare import Column, Prepared, Scalar, xml_ids
+from graphsvc.export.xmlutil import TEXT_SPECIAL, TEXT_TABLE, Sink, esc_attr, fmt_value
 
 _special = TEXT_SPECIAL.search
 

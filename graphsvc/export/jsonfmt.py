@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, BinaryIO
 
-from .prepare import Prepared
+from graphsvc.export.prepare import Prepared
 
 # node-link reserves these fields; a graph attribute of the same name is renamed on the way
 # out (edges carry their seed `source` as `source_id`, since `source` is the link's tail).

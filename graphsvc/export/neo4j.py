@@ -7,7 +7,7 @@ import csv
 import re
 from pathlib import Path
 
-from .prepare import Prepared, Scalar
+from graphsvc.export.prepare import Prepared, Scalar
 
 _NEO_TYPES = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
 NODE_FIXED = ("id",)

@@ -28,7 +28,7 @@ import pytest
 import graphsvc
 from graphsvc.export.neo4j import type_of
 from graphsvc.queries import gaps, paths, weak_linked
-from graphsvc.synth import synthesize
+from graphsvc.tools.synth import synthesize
 
 kuzu = pytest.importorskip(
     "kuzu", reason="kuzu (the embedded Cypher engine of the test extra) cannot be installed here"
