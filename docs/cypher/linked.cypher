@@ -3,8 +3,9 @@
 // are partners. Run this once after the import (and again after re-importing).
 // The same text runs on Kùzu (see docs/scale.md, "Graphs beyond memory").
 //
-// Joint organisation = graphsvc.queries.common.is_joint: a party_org that is not a 党小组,
-// whose model is not `grid`, and that has a model or `joint` among its forms.
+// Joint organisation, as graphsvc's Schema.is_joint reads the bundled schema.yaml (`joint:`,
+// `models:`): a party_org that is not a 党小组, whose model is not `grid` (the one model with
+// `joint: false`), and that has a model or `joint` among its forms.
 MATCH (a:Entity)-[:MEMBER_OF]->(o:Entity)<-[:MEMBER_OF]-(b:Entity)
 WHERE a.id <> b.id AND o.kind = 'party_org'
   AND coalesce(o.level, '') <> '党小组' AND coalesce(o.model, '') <> 'grid'
@@ -14,7 +15,8 @@ SET l.relation = 'member_of', l.model = o.model;
 
 // A partnership is a link both ways; its model comes from the kinds at its ends (a partnership
 // of two villages counts as village_village, of a village and an enterprise as
-// village_enterprise, of a village and a university as village_university, else none).
+// village_enterprise, of a village and a university as village_university, else none: the
+// `partners` of schema.yaml's `models:`).
 MATCH (a:Entity)-[p:PARTNER_OF]-(b:Entity)
 WHERE a.id <> b.id
 MERGE (a)-[l:LINKED {via: p.key}]->(b)

@@ -336,3 +336,44 @@ def test_paths_walk_every_relation_type() -> None:
     for path in (CYPHER / "paths.cypher", CYPHER / "kuzu" / "paths.cypher"):
         (types,) = re.findall(r"\[:([A-Z_|]+)\*", path.read_text(encoding="utf-8"))
         assert set(types.split("|")) == want, path
+
+
+def test_cypher_names_the_bundled_schema() -> None:
+    """The queries write the bundled schema.yaml's data model out in Cypher (which kind is the
+    organisation, which organisations are joint, which partnership practises which model): a
+    change there must be made in docs/cypher too (docs/scale.md lists the names)."""
+    schema = graphsvc.load().schema
+    assert schema.model_names == ALL_MODELS
+    assert (schema.kind("organisation"), schema.kind("village"), schema.kind("township")) == (
+        "party_org",
+        "village",
+        "township",
+    )
+    assert schema.kinds_with("partner") == {"enterprise", "university"}
+    assert (schema.relation("member"), schema.relation("partner")) == ("member_of", "partner_of")
+    assert (schema.joint.form, schema.joint.group_level) == ("joint", "党小组")
+    assert [m for m in schema.model_names if not schema.joint_model(m)] == ["grid"]
+    assert {
+        m: schema.models[m].partners for m in schema.model_names if schema.models[m].partners
+    } == {
+        "village_village": ["village", "village"],
+        "village_enterprise": ["village", "enterprise"],
+        "village_university": ["village", "university"],
+    }
+    text = "".join(p.read_text(encoding="utf-8") for p in CYPHER.glob("*.cypher"))
+    for name in (
+        "'party_org'",
+        "'village'",
+        "'township'",
+        "'enterprise'",
+        "'university'",
+        ":MEMBER_OF]",
+        ":PARTNER_OF]",
+        "';joint;'",
+        "'党小组'",
+        "'grid'",
+        "'village_village'",
+        "'village_enterprise'",
+        "'village_university'",
+    ):
+        assert name in text, name
