@@ -97,7 +97,7 @@ NAIVE: list[float] = []  # the naive loader's median seconds, once measured in t
 
 def bench_load(seed: Path, runs: int) -> list[Row]:
     """Cold load, warm start and memory against the naive loader, interleaved runs."""
-    from graphsvc.snapshot import snapshot_dir
+    from graphsvc.loader.snapshot import snapshot_dir
 
     shutil.rmtree(snapshot_dir(seed), ignore_errors=True)
     naive, cold, warm, rss = [], [], [], []
@@ -190,7 +190,7 @@ def bench_query(net: Any, runs: int) -> list[Row]:
 
 def bench_search(net: Any, runs: int) -> list[Row]:
     """Search by name, pinyin and initials over the whole country: p50 and p95."""
-    from graphsvc.names import initials, pinyin
+    from graphsvc.loader.names import initials, pinyin
     from graphsvc.queries import search
 
     rng = random.Random(7)
@@ -261,7 +261,7 @@ def bench_http(seed: Path, seconds: int) -> list[Row]:
 def bench_ready(seed: Path, runs: int) -> list[Row]:
     """Time to ready of `graphsvc serve` (1 and 2 workers) against the naive loader, the first
     answer of every hot endpoint after ready, and the first page of every list answer."""
-    from graphsvc.snapshot import snapshot_dir
+    from graphsvc.loader.snapshot import snapshot_dir
 
     if not any(snapshot_dir(seed).glob("network-*")):
         log("writing the snapshot (a restart finds a current one)")

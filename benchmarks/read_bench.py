@@ -39,8 +39,8 @@ def best(f: Callable[[], object], runs: int) -> float:
 
 
 def main() -> None:
-    from graphsvc.records import DivisionRow, Relation
-    from graphsvc.seedio import iter_table
+    from graphsvc.loader.seedio import iter_table
+    from graphsvc.model.records import DivisionRow, Relation
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=400_000)

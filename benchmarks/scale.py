@@ -143,7 +143,7 @@ def mem_available_gib() -> float:
 
 def measure_size(work: Path, register_seed: Path, factor: int) -> dict[str, Any]:
     """Every measure at one size, one process at a time."""
-    from graphsvc.snapshot import snapshot_dir
+    from graphsvc.loader.snapshot import snapshot_dir
 
     seed = scenario_at(work, register_seed, factor)
     res: dict[str, Any] = {"factor": factor, "date": time.strftime("%Y-%m-%d %H:%M UTC",

@@ -8,14 +8,21 @@ True
 
 from __future__ import annotations
 
-from pathlib import Path
+from graphsvc._version import __version__
+from graphsvc.errors import (
+    AmbiguousName,
+    GraphsvcError,
+    InvalidQuery,
+    InvalidSeed,
+    Problem,
+    UnknownEntity,
+)
+from graphsvc.loader.bundled import bundled_seed
+from graphsvc.model.status import Status
+from graphsvc.network import LoadReport, Network, load
 
-from .errors import AmbiguousName, GraphsvcError, InvalidQuery, InvalidSeed, Problem, UnknownEntity
-from .network import LoadReport, Network, load
-from .status import Status
-
-__version__ = "0.1.0"
 __all__ = [
+    "__version__",
     "AmbiguousName",
     "GraphsvcError",
     "InvalidQuery",
@@ -29,11 +36,3 @@ __all__ = [
     "load",
 ]
 
-
-def bundled_seed() -> Path:
-    """The directory of the bundled Fangshan seed (inside the wheel, or `seed/` in a checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_seed", here.parent / "seed"):
-        if (candidate / "divisions.csv").exists():
-            return candidate
-    raise FileNotFoundError("the bundled seed is missing: reinstall graphsvc")

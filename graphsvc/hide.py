@@ -15,8 +15,8 @@ from dataclasses import fields, replace
 
 import networkx as nx
 
-from .network import Network
-from .records import Fact
+from graphsvc.model.records import Fact
+from graphsvc.network import Network
 
 PROTECTED = frozenset({
     "id", "code", "name", "kind", "township", "aliases", "pinyin", "initials", "relation",

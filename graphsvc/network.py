@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,13 +13,14 @@ from typing import Any
 
 import networkx as nx
 
-from .build import build
-from .errors import InvalidSeed, Problem
-from .records import Fact, Source
-from .resolve import NameIndex
-from .schema import Schema
-from .seedio import read_seed, seed_version
-from .status import Rules, Status, compute_status
+from graphsvc._gc import gc_paused
+from graphsvc.errors import InvalidSeed, Problem
+from graphsvc.loader.build import build
+from graphsvc.loader.resolve import NameIndex
+from graphsvc.loader.seedio import read_seed, seed_version
+from graphsvc.model.records import Fact, Source
+from graphsvc.model.schema import Schema
+from graphsvc.model.status import Rules, Status, compute_status
 
 
 @dataclass(frozen=True)
@@ -204,25 +203,9 @@ class Network:
 
         `fmt` is one of graphml, gexf, json, csv, neo4j; see :mod:`graphsvc.export`.
         """
-        from .export import export
+        from graphsvc.export import export
 
         return export(self, fmt, dest, **filters)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of small objects.
-
-    A load allocates only acyclic containers, yet each allocation burst triggers full
-    collections that walk everything built so far: pausing makes large loads ~3x faster.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 SNAPSHOT_MIN_SECONDS = 1.0
@@ -247,8 +230,8 @@ def load(
     `progress`, if given, is told (file name, rows read) as large tables stream in, and
     ("snapshot", 0) before a snapshot is read: a terminal can show a long load moving.
     """
-    from . import bundled_seed
-    from .snapshot import read_snapshot, snapshot_path, write_snapshot
+    from graphsvc.loader.bundled import bundled_seed
+    from graphsvc.loader.snapshot import read_snapshot, snapshot_path, write_snapshot
 
     started = time.perf_counter()
     root = Path(seed_dir) if seed_dir is not None else bundled_seed()
@@ -286,7 +269,7 @@ def load(
 
 
 def snapshot_parts(net: Network) -> dict[str, Any]:
-    """What a snapshot of `net` holds (see :mod:`graphsvc.snapshot`)."""
+    """What a snapshot of `net` holds (see :mod:`graphsvc.loader.snapshot`)."""
     return {
         "data_version": net.data_version,
         "graph": net.graph,

@@ -6,7 +6,7 @@ exactly as a user types it against `graphsvc serve` on http://127.0.0.1:8000 wit
 line and headers (without `date` and `server`), a blank line and the body, JSON pretty-printed
 and long bodies cut at a line `…`.
 
-tests/test_docs_examples.py runs every example against a real server and compares the status,
+tests/api/test_docs_examples.py runs every example against a real server and compares the status,
 the headers and the shape of the body with the documented answer. After a change of the API,
 rewrite the answers from a real server with:
 

@@ -1,4 +1,5 @@
-"""The configured linters pass: ruff on the package, tests and benchmarks, mypy on the package."""
+"""The configured linters pass: ruff on the package, tests and benchmarks, mypy on the package,
+and import-linter's contracts (the layers of the package, no import cycles; pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
-    "cmd", [["ruff", "check", "graphsvc", "tests", "benchmarks"], ["mypy"]], ids=["ruff", "mypy"]
+    "cmd",
+    [["ruff", "check", "graphsvc", "tests", "benchmarks"], ["mypy"], ["lint-imports", "--no-cache"]],
+    ids=["ruff", "mypy", "import-linter"],
 )
 def test_linter(cmd: list[str]) -> None:
     if shutil.which(cmd[0]) is None and not (Path(sys.executable).parent / cmd[0]).exists():

@@ -8,7 +8,7 @@ from pathlib import Path
 import graphsvc
 from benchmarks.scale import replicate
 from graphsvc import bundled_seed
-from graphsvc.synth import synthesize
+from graphsvc.tools.synth import synthesize
 
 
 def test_copies_get_new_codes_names_and_the_synth_source(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ def test_vendored_schemas_match_their_recorded_checksums() -> None:
 
 
 def test_no_test_reads_outside_the_repository() -> None:
-    offenders = [p.name for p in TESTS.glob("*.py")
+    offenders = [p.name for p in TESTS.rglob("*.py")
                  if p.name != Path(__file__).name
                  and re.search(r"""\.\./shared|["']shared["']""", p.read_text("utf-8"))]
     assert offenders == []

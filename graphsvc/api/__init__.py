@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .app import create_app
-from .settings import Settings
+from graphsvc.api.app import create_app
+from graphsvc.api.settings import Settings
 
 __all__ = ["Settings", "create_app"]

@@ -16,19 +16,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from .. import __version__
-from ..hide import hider
-from ..network import Network, load
-from . import docs, errors, examples
-from .deps import TokenMiddleware, reject_unknown_params
-from .errors import PROBLEM
-from .middleware import HeadMiddleware, LimitsMiddleware, SecurityHeadersMiddleware
-from .models import ProblemOut
-from .routes import admin, entities, export, graph, meta, queries, view
-from .settings import Settings
-from .shared import SharedDir
-from .state import Follower, NetworkState, SeedWatcher
-from .warm import Progress, warm, warm_loader
+from graphsvc._version import __version__
+from graphsvc.api import docs, errors, examples
+from graphsvc.api.deps import TokenMiddleware, reject_unknown_params
+from graphsvc.api.errors import PROBLEM
+from graphsvc.api.middleware import HeadMiddleware, LimitsMiddleware, SecurityHeadersMiddleware
+from graphsvc.api.models import ProblemOut
+from graphsvc.api.routes import admin, entities, export, graph, meta, queries, view
+from graphsvc.api.settings import Settings
+from graphsvc.api.shared import SharedDir
+from graphsvc.api.state import Follower, NetworkState, SeedWatcher
+from graphsvc.api.warm import Progress, warm, warm_loader
+from graphsvc.hide import hider
+from graphsvc.network import Network, load
 
 log = logging.getLogger("graphsvc.api")
 SWITCH_INTERVAL = 0.001

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from ..network import Network
+from graphsvc.network import Network
 
 T = TypeVar("T")
 MAX_ENTRIES = 4096  # per network: hot entities and every option combination people use

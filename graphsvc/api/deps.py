@@ -14,10 +14,10 @@ from pydantic import SecretStr
 from pydantic_core import to_json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..network import Network
-from .errors import MAX_LISTED, ApiError, NotModified, clip, problem
-from .settings import Settings
-from .state import NetworkState
+from graphsvc.api.errors import MAX_LISTED, ApiError, NotModified, clip, problem
+from graphsvc.api.settings import Settings
+from graphsvc.api.state import NetworkState
+from graphsvc.network import Network
 
 _allowed_params: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 

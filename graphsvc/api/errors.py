@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import AmbiguousName, GraphsvcError, InvalidQuery, InvalidSeed, UnknownEntity
+from graphsvc.errors import AmbiguousName, GraphsvcError, InvalidQuery, InvalidSeed, UnknownEntity
 
 log = logging.getLogger("graphsvc.api")
 

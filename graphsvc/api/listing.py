@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from ..errors import InvalidQuery
-from ..network import Network
-from ..queries.common import resolve_township
-from .models import EntitySummary
+from graphsvc.api.models import EntitySummary
+from graphsvc.errors import InvalidQuery
+from graphsvc.network import Network
+from graphsvc.queries.common import resolve_township
 
 _sorted_ids: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
 
@@ -154,7 +154,7 @@ def entity_json(net: Network, ref: str, township: str | None = None,
 def neighbors_json(net: Network, ref: str, hops: int = 1,
                    relations: list[str] | None = None) -> bytes:
     """The ego network of an entity (`queries.neighbors`) as JSON bytes, for the API's cache."""
-    from ..queries import neighbors
+    from graphsvc.queries import neighbors
 
     return neighbors(net, ref, hops=hops, relations=relations).model_dump_json().encode()
 

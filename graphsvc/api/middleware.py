@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import problem
+from graphsvc.api.errors import problem
 
 CSP = ("default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 """The Content-Security-Policy of every response that does not set its own (the /docs pages

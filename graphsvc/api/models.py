@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..queries.common import EvidenceItem
+from graphsvc.queries.common import EvidenceItem
 
 Scalar = str | int | float | bool
 

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     @field_validator("hide_attributes")
     @classmethod
     def _hideable(cls, v: list[str]) -> list[str]:
-        from ..hide import check_names
+        from graphsvc.hide import check_names
 
         return check_names(v)
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..seedio import seed_version
+from graphsvc.loader.seedio import seed_version
 
 KEEP_VERSIONS = 2
 

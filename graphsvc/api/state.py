@@ -26,9 +26,9 @@ from typing import Any, Literal
 
 import yaml
 
-from ..errors import InvalidSeed, Problem
-from ..network import Network, load
-from .shared import SeedChanged, SharedDir
+from graphsvc.api.shared import SeedChanged, SharedDir
+from graphsvc.errors import InvalidSeed, Problem
+from graphsvc.network import Network, load
 
 log = logging.getLogger("graphsvc.api")
 
@@ -254,8 +254,8 @@ class NetworkState:
 def warm_start(copy: Path, net: Network, always: bool = False) -> None:
     """Leave a snapshot of a published copy so that the workers load it warm (a load slower than
     a second, or `always`)."""
-    from ..network import SNAPSHOT_MIN_SECONDS, snapshot_parts
-    from ..snapshot import write_snapshot
+    from graphsvc.loader.snapshot import write_snapshot
+    from graphsvc.network import SNAPSHOT_MIN_SECONDS, snapshot_parts
 
     if always or net.report.load_seconds > SNAPSHOT_MIN_SECONDS:
         write_snapshot(copy, net.data_version, snapshot_parts(net))

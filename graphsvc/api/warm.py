@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import GraphsvcError
-from ..network import Network
+from graphsvc.errors import GraphsvcError
+from graphsvc.network import Network
 
 log = logging.getLogger("graphsvc.api")
 
@@ -62,13 +62,13 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
     first request. The first pages are asked for as the API asks with its defaults, so that
     the first request finds them in the API's cache."""
     # the query modules themselves (not the package's names, which a test may replace)
-    from ..queries.common import indexes
-    from ..queries.coverage import coverage
-    from ..queries.layout import layout
-    from ..queries.linked import gaps, weak_linked
-    from ..queries.search import search, search_index
-    from .cache import memo
-    from .listing import sorted_ids
+    from graphsvc.api.cache import memo
+    from graphsvc.api.listing import sorted_ids
+    from graphsvc.queries.common import indexes
+    from graphsvc.queries.coverage import coverage
+    from graphsvc.queries.layout import layout
+    from graphsvc.queries.linked import gaps, weak_linked
+    from graphsvc.queries.search import search, search_index
 
     first_page = {"limit": 100, "offset": 0}
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import networkx as nx
 
-from ..errors import GraphsvcError, InvalidQuery
+from graphsvc.errors import GraphsvcError, InvalidQuery
+from graphsvc.export.source import GraphSource, NetworkSource
 
 FILTERS = ("township", "model", "kind", "ego", "hops", "relation")
 
@@ -27,20 +27,19 @@ def _check(option: str, given: Sequence[str], valid: Sequence[str]) -> None:
                            f"use one of: {', '.join(valid)}")
 
 
-def _resolve(net: Any, ref: str, option: str) -> str:
+def _resolve(net: GraphSource, ref: str, option: str) -> str:
     g: nx.MultiDiGraph = net.graph
     if ref in g:
         return ref
-    resolve = getattr(net, "resolve", None)
-    if resolve is None:
+    if not isinstance(net, NetworkSource):
         raise InvalidQuery(f"unknown {option} '{ref}': give an entity id")
     try:
-        return str(resolve(ref))
+        return str(net.resolve(ref))
     except GraphsvcError as exc:
         raise InvalidQuery(f"{option}: {exc}") from exc
 
 
-def township_nodes(net: Any, ref: str) -> set[str]:
+def township_nodes(net: GraphSource, ref: str) -> set[str]:
     """The township itself and every entity whose township is it."""
     g: nx.MultiDiGraph = net.graph
     townships = [n for n, k in g.nodes(data="kind") if k == "township"]
@@ -51,7 +50,7 @@ def township_nodes(net: Any, ref: str) -> set[str]:
     return {node} | {n for n, t in g.nodes(data="township") if t == node}
 
 
-def model_nodes(net: Any, model: str) -> set[str]:
+def model_nodes(net: GraphSource, model: str) -> set[str]:
     """The organisations of a joint-building model and every entity linked to them."""
     g: nx.MultiDiGraph = net.graph
     schema = getattr(net, "schema", None)
@@ -63,7 +62,7 @@ def model_nodes(net: Any, model: str) -> set[str]:
     return core | linked
 
 
-def ego_nodes(net: Any, ref: str, hops: int = 1) -> set[str]:
+def ego_nodes(net: GraphSource, ref: str, hops: int = 1) -> set[str]:
     """The entity and everything within `hops` links of it, either way round."""
     if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
         raise InvalidQuery(f"hops must be a whole number 0 or more, not {hops!r}")
@@ -73,7 +72,7 @@ def ego_nodes(net: Any, ref: str, hops: int = 1) -> set[str]:
     return set(reach)
 
 
-def subgraph(net: Any, township: str | None = None, model: str | None = None,
+def subgraph(net: GraphSource, township: str | None = None, model: str | None = None,
              kind: str | Iterable[str] | None = None, ego: str | None = None,
              hops: int | None = None, relation: str | Iterable[str] | None = None
              ) -> nx.MultiDiGraph:

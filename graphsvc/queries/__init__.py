@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-from .common import EntityRef, EvidenceItem, PathEdge, PathOut, StatusOut
-from .coverage import (
+from graphsvc.queries.common import EntityRef, EvidenceItem, PathEdge, PathOut, StatusOut
+from graphsvc.queries.coverage import (
     CoverageResult,
     CoverageRow,
     ModelCoverage,
@@ -19,8 +19,16 @@ from .coverage import (
     coverage,
     outcomes,
 )
-from .linked import Gap, GapsResult, GapSummary, WeakLink, WeakLinkedResult, gaps, weak_linked
-from .metrics import (
+from graphsvc.queries.linked import (
+    Gap,
+    GapsResult,
+    GapSummary,
+    WeakLink,
+    WeakLinkedResult,
+    gaps,
+    weak_linked,
+)
+from graphsvc.queries.metrics import (
     CommunitiesResult,
     Community,
     MetricRow,
@@ -29,7 +37,7 @@ from .metrics import (
     communities,
     metrics,
 )
-from .paths import (
+from graphsvc.queries.paths import (
     CommonNeighbor,
     CommonNeighborsResult,
     Neighbor,
@@ -39,9 +47,15 @@ from .paths import (
     neighbors,
     paths,
 )
-from .recommend import PRINCIPLES, Candidate, PrincipleScore, RecommendResult, recommend
-from .search import Match, SearchResult, search
-from .structure import (
+from graphsvc.queries.recommend import (
+    PRINCIPLES,
+    Candidate,
+    PrincipleScore,
+    RecommendResult,
+    recommend,
+)
+from graphsvc.queries.search import Match, SearchResult, search
+from graphsvc.queries.structure import (
     GroupMetrics,
     GroupMetricsResult,
     Member,
@@ -52,7 +66,7 @@ from .structure import (
     members,
     tree,
 )
-from .view import ViewEdge, ViewNode, ViewResult, ViewRow, view
+from graphsvc.queries.view import ViewEdge, ViewNode, ViewResult, ViewRow, view
 
 __all__ = [
     "PRINCIPLES",

@@ -11,9 +11,9 @@ from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..network import Network
-from ..status import Status
+from graphsvc.errors import InvalidQuery
+from graphsvc.model.status import Status
+from graphsvc.network import Network
 
 
 class EntityRef(BaseModel):

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 
 from pydantic import BaseModel
 
-from ..network import Network
-from .common import (
+from graphsvc.network import Network
+from graphsvc.queries.common import (
     EntityRef,
     check_models,
     check_page,

@@ -25,8 +25,8 @@ from weakref import WeakKeyDictionary
 
 import networkx as nx
 
-from ..network import Network
-from .common import indexes
+from graphsvc.network import Network
+from graphsvc.queries.common import indexes
 
 SEED = 20231
 SPACING = 70.0  # between neighbouring villages, in map units (pixels at zoom 1)

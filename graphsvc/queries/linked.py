@@ -8,9 +8,9 @@ from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..network import Network
-from .common import (
+from graphsvc.errors import InvalidQuery
+from graphsvc.network import Network
+from graphsvc.queries.common import (
     EntityRef,
     PathOut,
     StatusOut,

@@ -12,10 +12,10 @@ from weakref import WeakKeyDictionary
 import networkx as nx
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..network import Network
-from .common import EntityRef, check_page, indexes, page_of
-from .common import ref as eref
+from graphsvc.errors import InvalidQuery
+from graphsvc.network import Network
+from graphsvc.queries.common import EntityRef, check_page, indexes, page_of
+from graphsvc.queries.common import ref as eref
 
 SEED = 42
 WHOLE_GRAPH_LIMIT = 50_000

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..network import Network
-from .common import (
+from graphsvc.errors import InvalidQuery
+from graphsvc.network import Network
+from graphsvc.queries.common import (
     EntityRef,
     PathEdge,
     PathOut,
@@ -19,7 +19,7 @@ from .common import (
     edge_out,
     path_out,
 )
-from .common import ref as eref
+from graphsvc.queries.common import ref as eref
 
 MAX_HOPS = 4
 # Administrative edges make every pair of villages of a township two steps apart; paths

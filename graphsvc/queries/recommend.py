@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..network import Network
-from .common import (
+from graphsvc.errors import InvalidQuery
+from graphsvc.network import Network
+from graphsvc.queries.common import (
     EntityRef,
     StatusOut,
     check_year,
@@ -15,7 +15,7 @@ from .common import (
     status_of,
     status_out,
 )
-from .common import ref as eref
+from graphsvc.queries.common import ref as eref
 
 PRINCIPLES: dict[str, str] = {
     "adjacent": "地域相邻",

@@ -9,11 +9,11 @@ from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery, UnknownEntity
-from ..names import pinyin_and_initials, simplified, stem
-from ..network import Network
-from .common import EntityRef
-from .common import ref as eref
+from graphsvc.errors import InvalidQuery, UnknownEntity
+from graphsvc.loader.names import pinyin_and_initials, simplified, stem
+from graphsvc.network import Network
+from graphsvc.queries.common import EntityRef
+from graphsvc.queries.common import ref as eref
 
 SCORES = {"code": 1.0, "id": 1.0, "name": 1.0, "alias": 0.95, "suffix": 0.9,
           "pinyin": 0.8, "initials": 0.7, "variant": 0.6}

@@ -6,9 +6,9 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..network import Network
-from .common import (
+from graphsvc.errors import InvalidQuery
+from graphsvc.network import Network
+from graphsvc.queries.common import (
     EntityRef,
     check_page,
     check_year,
@@ -18,7 +18,7 @@ from .common import (
     status_of,
     whole,
 )
-from .common import ref as eref
+from graphsvc.queries.common import ref as eref
 
 
 class TreeNode(BaseModel):

@@ -17,12 +17,12 @@ from typing import Any, Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from ..errors import InvalidQuery
-from ..export.subgraph import subgraph
-from ..network import Network
-from .common import EntityRef, check_year, is_joint, model_label
-from .layout import layout, radial
-from .linked import gaps, weak_linked
+from graphsvc.errors import InvalidQuery
+from graphsvc.export.subgraph import subgraph
+from graphsvc.network import Network
+from graphsvc.queries.common import EntityRef, check_year, is_joint, model_label
+from graphsvc.queries.layout import layout, radial
+from graphsvc.queries.linked import gaps, weak_linked
 
 MAX_NODES = 2000
 """More than this and the page would draw slowly: the view says so instead of sending them."""

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import StateDep, reject_unknown_params, require_admin
-from ..errors import ApiError
-from ..models import ReloadOut
+from graphsvc.api.deps import StateDep, reject_unknown_params, require_admin
+from graphsvc.api.errors import ApiError
+from graphsvc.api.models import ReloadOut
 
 router = APIRouter(tags=["admin"],
                    dependencies=[Depends(require_admin), Depends(reject_unknown_params)])

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 
-from .. import listing
-from ..cache import memo
-from ..deps import LimitDep, NetDep, fast_json, get_settings
-from ..models import EntityDetail, EntityList
+from graphsvc.api import listing
+from graphsvc.api.cache import memo
+from graphsvc.api.deps import LimitDep, NetDep, fast_json, get_settings
+from graphsvc.api.models import EntityDetail, EntityList
 
 router = APIRouter(tags=["entities"])
 hot = APIRouter(tags=["entities"])  # the single-entity lookup, mounted ahead of every other route

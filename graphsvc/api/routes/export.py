@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import NetDep
-from ..download import chunks, render
-from .entities import Year
+from graphsvc.api.deps import NetDep
+from graphsvc.api.download import chunks, render
+from graphsvc.api.routes.entities import Year
 
 router = APIRouter(tags=["export"])
 

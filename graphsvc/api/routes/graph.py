@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from ... import queries as q
-from .. import listing
-from ..cache import MISSING, memo, peek
-from ..deps import HopsDep, NetDep, fast_json
+from graphsvc import queries as q
+from graphsvc.api import listing
+from graphsvc.api.cache import MISSING, memo, peek
+from graphsvc.api.deps import HopsDep, NetDep, fast_json
 
 router = APIRouter(tags=["graph"])
 hot = APIRouter(tags=["graph"])  # neighbours: mounted ahead of the other routes, like the lookup

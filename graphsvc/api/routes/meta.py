@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from ... import __version__
-from ..deps import NetDep, StateDep, is_admin
-from ..errors import ApiError
-from ..models import HealthOut, LastReload, MetaOut, ReadyOut, SourceOut
+from graphsvc._version import __version__
+from graphsvc.api.deps import NetDep, StateDep, is_admin
+from graphsvc.api.errors import ApiError
+from graphsvc.api.models import HealthOut, LastReload, MetaOut, ReadyOut, SourceOut
 
 health = APIRouter(tags=["health"])
 router = APIRouter(tags=["meta"])

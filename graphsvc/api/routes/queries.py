@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ... import queries as q
-from ..cache import memo
-from ..deps import NetDep, WeightsDep
-from .entities import Year
+from graphsvc import queries as q
+from graphsvc.api.cache import memo
+from graphsvc.api.deps import NetDep, WeightsDep
+from graphsvc.api.routes.entities import Year
 
 router = APIRouter(tags=["queries"])
 

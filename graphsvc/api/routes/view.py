@@ -11,13 +11,13 @@ from fastapi.staticfiles import StaticFiles
 from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 
-from ... import queries as q
-from ...network import Network
-from ...queries.view import MAX_NODES
-from ..cache import MISSING, memo, peek
-from ..deps import NetDep, fast_json
-from .entities import Year
-from .export import Listed
+from graphsvc import queries as q
+from graphsvc.api.cache import MISSING, memo, peek
+from graphsvc.api.deps import NetDep, fast_json
+from graphsvc.api.routes.entities import Year
+from graphsvc.api.routes.export import Listed
+from graphsvc.network import Network
+from graphsvc.queries.view import MAX_NODES
 
 router = APIRouter(tags=["map"])
 

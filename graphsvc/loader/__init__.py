@@ -1,0 +1,1 @@
+"""Reading a seed: files to validated records, whole-seed checks, the graph, names, snapshots."""

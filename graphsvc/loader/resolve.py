@@ -1,0 +1,106 @@
+"""Resolve a reference (code, id, name, alias or TOWNSHIP/NAME) to one entity id."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphsvc.errors import AmbiguousName, UnknownEntity
+
+
+class _AttrView(Mapping[str, Any]):
+    """A read-only id -> attribute mapping over the graph's node attributes (no copy)."""
+
+    def __init__(self, nodes: dict[str, dict[str, Any]], attr: str) -> None:
+        self._nodes, self._attr = nodes, attr
+
+    def __getitem__(self, key: str) -> Any:
+        return self._nodes[key].get(self._attr)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._nodes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
+@dataclass
+class NameIndex:
+    """Exact lookup of entities by id, name and alias, scoped by township when asked.
+
+    `nodes` is the graph's node-attribute dict: names and townships are read from it rather
+    than copied (a national network has ~700,000 of each).
+    """
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        """id -> official name."""
+        return _AttrView(self.nodes, "name")
+
+    @property
+    def townships(self) -> Mapping[str, str | None]:
+        """id -> township code (None for entities outside any township)."""
+        return _AttrView(self.nodes, "township")
+
+    def add(self, entity_id: str, name: str, township: str | None = None) -> None:
+        """Register an entity (already a node of the graph) under its official name."""
+        self.add_alias(entity_id, name)
+
+    def add_alias(self, entity_id: str, alias: str) -> None:
+        """Register another spelling of an entity's name."""
+        ids = self.by_name[alias]
+        if entity_id not in ids:
+            ids.append(entity_id)
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.nodes
+
+    def resolve(self, ref: str) -> str:
+        """The id that `ref` names: an id or code, a unique name or alias, or TOWNSHIP/NAME.
+
+        Raises `UnknownEntity` (with close matches) or `AmbiguousName` (with every candidate).
+        """
+        ref = ref.strip()
+        if ref in self.nodes:
+            return ref
+        scope: str | None = None
+        name = ref
+        if "/" in ref:
+            left, name = (p.strip() for p in ref.split("/", 1))
+            scope = self.resolve(left)
+        candidates = list(self.by_name.get(name, []))
+        if scope is not None:
+            candidates = [c for c in candidates if self.townships.get(c) == scope or c == scope]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            raise AmbiguousName(
+                ref, [(c, self.names[c], self._township_name(c)) for c in sorted(candidates)]
+            )
+        raise UnknownEntity(ref, self.suggest(name, scope))
+
+    def _township_name(self, entity_id: str) -> str:
+        t = self.townships.get(entity_id)
+        return self.names.get(t, t or "-") if t else "-"
+
+    def suggest(self, text: str, scope: str | None = None, n: int = 3) -> list[tuple[str, str]]:
+        """Close matches for a name that matched nothing: [(id, name), ...]."""
+        pool = [k for k in self.by_name if text and k and (k[0] == text[0] or k[-1:] == text[-1:])]
+        close = difflib.get_close_matches(text, pool or list(self.by_name), n=n * 2, cutoff=0.5)
+        out: list[tuple[str, str]] = []
+        for match in close:
+            for c in self.by_name[match]:
+                if scope is not None and self.townships.get(c) != scope:
+                    continue
+                if (c, self.names[c]) not in out:
+                    out.append((c, self.names[c]))
+        return out[:n]

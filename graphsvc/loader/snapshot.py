@@ -1,0 +1,214 @@
+"""Snapshots: the built network cached in the user's cache directory, keyed by the data version.
+
+A snapshot is only ever a faster way to get what a load would build. A seed folder is data,
+never code, so:
+
+- snapshots live only where the user controls them: `$XDG_CACHE_HOME/graphsvc/` (or
+  `~/.cache/graphsvc/`), one directory per seed keyed by the seed's resolved path; nothing in
+  or beside a seed directory is ever read as a snapshot;
+- each one carries an HMAC-SHA256 of its header and bytes under a secret key kept in that
+  cache directory (`snapshot.key`, mode 0600, in a 0700 directory owned by the user); the
+  MAC is checked with `hmac.compare_digest` before anything is unpickled, so a file planted
+  by someone without the key, a truncated or half-written one and one signed with another
+  key are all ignored;
+- anything wrong with it means a normal load from the seed files (and a warning), never an
+  error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import secrets
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("graphsvc.loader.snapshot")
+
+FORMAT = 2
+CACHE_DIR = ".graphsvc-cache"
+"""Where graphsvc before 0.2 left snapshots beside a seed: never read any more."""
+MAGIC = b"GRAPHSVC-SNAPSHOT-HMAC"
+KEY_FILE = "snapshot.key"
+KEY_BYTES = 32
+
+
+class UntrustedKey(Exception):
+    """The snapshot key cannot be trusted or made (the message says why)."""
+
+
+def _code_version() -> str:
+    from graphsvc._version import __version__
+
+    return __version__
+
+
+def cache_root() -> Path:
+    """The user's graphsvc cache directory: `$XDG_CACHE_HOME/graphsvc` or `~/.cache/graphsvc`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "graphsvc"
+
+
+def snapshot_dir(seed_dir: Path) -> Path:
+    """Where the snapshots of one seed live: in the user cache, keyed by its resolved path."""
+    key = hashlib.sha256(str(Path(seed_dir).resolve()).encode()).hexdigest()[:16]
+    return cache_root() / "snapshots" / key
+
+
+def snapshot_path(seed_dir: Path, data_version: str) -> Path:
+    """The file a snapshot of this data version (built by this graphsvc) would be in."""
+    name = f"network-{data_version}-v{_code_version()}-f{FORMAT}.pickle"
+    return snapshot_dir(seed_dir) / name
+
+
+def _private_dir(path: Path) -> None:
+    """Make `path` (and its parents) a directory; refuse one that others may write to or that
+    another user owns."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.stat()
+    if st.st_uid != os.getuid():
+        raise UntrustedKey(f"{path} is owned by another user (uid {st.st_uid})")
+    if st.st_mode & 0o022:
+        raise UntrustedKey(f"{path} is writable by group or others: chmod 700 {path}")
+
+
+def _check_key_file(path: Path, fd: int) -> bytes:
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        raise UntrustedKey(f"{path} is not a regular file")
+    if st.st_uid != os.getuid():
+        raise UntrustedKey(f"{path} is owned by another user (uid {st.st_uid})")
+    if st.st_mode & 0o077:
+        raise UntrustedKey(
+            f"{path} is readable or writable by group or others "
+            f"(mode {stat.S_IMODE(st.st_mode):04o}): chmod 600 {path}, or delete it"
+        )
+    key = os.read(fd, KEY_BYTES + 1)
+    if len(key) != KEY_BYTES:
+        raise UntrustedKey(f"{path} does not hold a {KEY_BYTES}-byte key: delete it")
+    return key
+
+
+def snapshot_key(create: bool = False) -> bytes | None:
+    """The secret key that signs snapshots (None when absent and not `create`).
+
+    Raises `UntrustedKey` when the key file exists but cannot be trusted.
+    """
+    root = cache_root()
+    path = root / KEY_FILE
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if not create:
+            return None
+        _private_dir(root)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | flags, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return snapshot_key(create=False)
+        try:
+            os.write(fd, secrets.token_bytes(KEY_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return snapshot_key(create=False)
+    except OSError as exc:
+        raise UntrustedKey(f"cannot open {path}: {exc.strerror or exc}") from None
+    try:
+        return _check_key_file(path, fd)
+    finally:
+        os.close(fd)
+
+
+def _mac(key: bytes, data_version: str, payload: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    mac.update(MAGIC + b" " + data_version.encode() + b" " + _code_version().encode() + b"\n")
+    mac.update(payload)
+    return mac.hexdigest().encode()
+
+
+def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
+    """The parts of a network saved for this data version, or None (absent, stale, corrupt,
+    unsigned or signed with another key)."""
+    beside = Path(seed_dir) / CACHE_DIR
+    if beside.exists():
+        log.warning("ignoring %s: graphsvc no longer reads snapshots from a seed directory "
+                    "(they are kept in %s); it is safe to delete", beside, cache_root())
+    path = snapshot_path(seed_dir, data_version)
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        key = snapshot_key()
+        if key is None:
+            raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
+        cut = blob.index(b"\n")
+        magic, version, digest = blob[:cut].split(b" ")
+        payload = memoryview(blob)[cut + 1 :]  # no copy of a file that may be hundreds of MB
+        if magic != MAGIC or version.decode() != data_version:
+            raise ValueError("header does not match")
+        # the MAC is checked before a single byte is unpickled
+        if not hmac.compare_digest(_mac(key, data_version, payload), digest):
+            raise ValueError("signature does not match: the file is truncated, corrupt, "
+                             "or was not written by this user's graphsvc")
+        parts = pickle.loads(payload)
+        if not isinstance(parts, dict) or parts.get("data_version") != data_version:
+            raise ValueError("content does not match its name")
+        return parts
+    except Exception as exc:  # a snapshot is never trusted: any failure means "rebuild"
+        log.warning("ignoring snapshot %s: %s", path, exc)
+        return None
+
+
+def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> Path | None:
+    """Save the parts of a built network, signed; atomic (temp file, fsync, rename), best
+    effort: a failure is a warning."""
+    path = snapshot_path(seed_dir, data_version)
+    tmp = ""
+    try:
+        key = snapshot_key(create=True)
+        assert key is not None
+        _private_dir(path.parent)
+        payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = _mac(key, data_version, payload)
+        _remove_orphans(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), digest))
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = ""
+        for old in path.parent.glob("network-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return path
+    except (OSError, UntrustedKey) as exc:
+        log.warning("could not write snapshot %s: %s", path, exc)
+        return None
+    finally:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Delete temp files left by writers that died mid-write (kill -9, power loss): their
+    names carry the writer's pid, and that process is gone. They were never read."""
+    for tmp in folder.glob(".tmp-*"):
+        pid = tmp.name.split("-")[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # alive, another user's: leave it
+            pass

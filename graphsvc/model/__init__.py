@@ -1,0 +1,1 @@
+"""The data model: the declared kinds and relations (schema.yaml), seed records and rules."""

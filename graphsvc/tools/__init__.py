@@ -1,0 +1,1 @@
+"""Tools around the service: register import and SYNTHETIC benchmark scenarios."""

@@ -1,0 +1,239 @@
+"""A real `graphsvc serve` process on a free loopback port: query, SIGHUP reload, SIGTERM stop."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NEW_FACT = "990101101204,indicator,collective_income,3000000,yuan,,2022,,T2,added by a test\n"
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="needs POSIX signals")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(base: str, proc: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"server exited: {proc.stdout.read() if proc.stdout else ''}"
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("server not ready in time")
+
+
+def start_serve(seed: Path, *flags: str, log: Path | None = None,
+                env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen[str]]:
+    """A real `graphsvc serve` of `seed` on a free loopback port (not yet ready); its output
+    goes to a pipe, or to the file `log` (read it while the server runs)."""
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
+    environ["PYTHONPATH"] = str(ROOT) + os.pathsep + environ.get("PYTHONPATH", "")
+    environ.update(env or {})
+    out = log.open("w", encoding="utf-8") if log is not None else subprocess.PIPE
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--seed", str(seed), *flags],
+        cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT, text=True)
+    if log is not None:
+        out.close()  # type: ignore[union-attr]
+    return f"http://127.0.0.1:{port}", proc
+
+
+@pytest.fixture
+def server(tiny_copy: Callable[..., Path]) -> Iterator[tuple[str, subprocess.Popen[str], Path]]:
+    seed = tiny_copy()
+    base, proc = start_serve(seed, "--token", "tok")
+    try:
+        wait_ready(base, proc)
+        yield base, proc, seed
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
+def test_serve_answers_reloads_on_sighup_and_stops_gracefully(
+        server: tuple[str, subprocess.Popen[str], Path]) -> None:
+    base, proc, seed = server
+    auth = {"Authorization": "Bearer tok"}
+    assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{base}/v1/meta").status_code == 401
+    r = httpx.get(f"{base}/v1/entities/990101101201", headers=auth)
+    assert r.status_code == 200 and r.json()["name"] == "甲村"
+    before = r.headers["etag"]
+    assert httpx.get(f"{base}/v1/entities/990101101201",
+                     headers={**auth, "If-None-Match": before}).status_code == 304
+
+    with (seed / "facts.csv").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_FACT)
+    proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    etag = before
+    while time.monotonic() < deadline and etag == before:
+        time.sleep(0.1)
+        etag = httpx.get(f"{base}/v1/meta", headers=auth).headers["etag"]
+    assert etag != before, "SIGHUP did not reload"
+    status = httpx.get(f"{base}/v1/entities/990101101204", headers=auth).json()["status"]
+    assert status["status"] == "strong"
+
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    # uvicorn finishes the shutdown, then re-raises the signal so supervisors see why it ended
+    assert proc.returncode in (0, -signal.SIGTERM), out
+    assert "SIGHUP" in out and "Shutting down" in out and "Finished server process" in out
+    assert '"GET /v1/entities/990101101201 HTTP/1.1" 200' in out  # the access log
+    assert "Traceback" not in out
+
+
+def test_a_failed_sighup_reload_logs_one_line_and_the_problems(
+        tiny_copy: Callable[..., Path], tmp_path: Path) -> None:
+    seed = tiny_copy()
+    log = tmp_path / "server.log"
+    base, proc = start_serve(seed, log=log)
+    try:
+        wait_ready(base, proc)
+        before = httpx.get(f"{base}/v1/meta").json()["data_version"]
+        with (seed / "relations.csv").open("a", encoding="utf-8") as fh:
+            fh.write("990101101201,member_of,org.nowhere,member,2021,,T2,\n")
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: "reload (sighup)" in log.read_text())
+        time.sleep(0.3)
+        text = log.read_text()
+        lines = text[text.index("reload (sighup)"):].splitlines()
+        assert lines[0].endswith(f"[serving {before}]") and "invalid" in lines[0]
+        assert "relations.csv:" in lines[1] and "org.nowhere" in lines[1]
+        assert "Traceback" not in text and text.count("ERROR") == 1
+        assert httpx.get(f"{base}/v1/meta").json()["data_version"] == before
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_serve_refuses_a_bad_seed_at_start(tiny_copy: Callable[..., Path]) -> None:
+    seed = tiny_copy(edits={"divisions.csv": ("990101101,township", "990101101,castle")})
+    proc = subprocess.run(
+        [sys.executable, "-m", "graphsvc", "serve", "--port", str(free_port()), "--seed",
+         str(seed)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "divisions.csv" in proc.stderr and "castle" in proc.stderr
+
+
+def _versions(base: str, n: int = 40) -> set[str]:
+    """The data version of `n` answers of /v1/meta, each on a new connection (so that they
+    spread over the workers); every answer must be a 200 whose body matches its ETag."""
+    seen = set()
+    for _ in range(n):
+        r = httpx.get(f"{base}/v1/meta", timeout=10)
+        assert r.status_code == 200, r.text[:300]
+        assert r.headers["etag"] == f'"{r.json()["data_version"]}"'
+        seen.add(r.json()["data_version"])
+    return seen
+
+
+def _last_reload(base: str) -> dict[str, Any]:
+    last = httpx.get(f"{base}/v1/meta", timeout=10).json()["last_reload"]
+    return last if isinstance(last, dict) else {}
+
+
+def _wait_for(what: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if what():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def _workers(log: Path) -> list[int]:
+    """The pids of the worker processes started so far (uvicorn logs each)."""
+    return [int(m) for m in re.findall(r"Started server process \[(\d+)\]", log.read_text())]
+
+
+def test_several_workers_never_serve_bad_data(tiny_copy: Callable[..., Path],
+                                              tmp_path: Path) -> None:
+    """`--workers 2`: a broken seed reloaded by --watch, by SIGHUP and by the API leaves every
+    worker serving the last good data (also a worker restarted meanwhile); the fixed seed then
+    reaches every worker."""
+    seed = tiny_copy()
+    log = tmp_path / "server.log"
+    admin = {"Authorization": "Bearer adm"}
+    base, proc = start_serve(seed, "--workers", "2", "--watch", "--admin-token", "adm", log=log,
+                             env={"GRAPHSVC_WATCH_INTERVAL": "0.2", "GRAPHSVC_WATCH_QUIET": "0.5"})
+    try:
+        wait_ready(base, proc)
+        _wait_for(lambda: len(_workers(log)) == 2 and _versions(base, 4) is not None)
+        (v0,) = _versions(base)
+        assert not (seed / ".graphsvc-cache").exists()  # never beside the seed
+        for _ in range(20):  # the workers started warm, from a snapshot of the published copy
+            assert httpx.get(f"{base}/v1/meta", timeout=10).json()["report"]["from_snapshot"]
+        good = (seed / "relations.csv").read_text(encoding="utf-8")
+
+        # 1. --watch: the seed gets a dangling reference
+        with (seed / "relations.csv").open("a", encoding="utf-8") as fh:
+            fh.write("990101101201,member_of,org.nowhere,member,2021,,T2,\n")
+        _wait_for(lambda: _last_reload(base).get("trigger") == "watch")
+        last = _last_reload(base)
+        assert last["outcome"] == "invalid" and "org.nowhere" in str(last["errors"])
+        assert _versions(base) == {v0}
+
+        # 2. SIGHUP to the supervisor
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: _last_reload(base).get("trigger") == "sighup")
+        assert _last_reload(base)["outcome"] == "invalid"
+        assert _versions(base) == {v0}
+
+        # 3. the API, whichever worker answers
+        for _ in range(4):
+            r = httpx.post(f"{base}/v1/admin/reload", headers=admin, timeout=30)
+            assert r.status_code == 422 and r.json()["data_version"] == v0
+        assert _versions(base) == {v0}
+
+        # 4. a worker dies (kill -9) while the seed is broken: its replacement serves v0 too
+        victim = _workers(log)[0]
+        os.kill(victim, signal.SIGKILL)
+        _wait_for(lambda: len(_workers(log)) == 3, 60)
+        time.sleep(1.0)
+        assert _versions(base, 60) == {v0}
+
+        # the fixed seed (and a new fact) reaches every worker
+        (seed / "relations.csv").write_text(good, encoding="utf-8")
+        with (seed / "facts.csv").open("a", encoding="utf-8") as fh:
+            fh.write(NEW_FACT)
+        _wait_for(lambda: _last_reload(base).get("outcome") == "ok")
+        v1 = _last_reload(base)["data_version"]
+        assert v1 != v0
+        _wait_for(lambda: _versions(base, 10) == {v1})
+        assert _versions(base, 60) == {v1}
+        text = log.read_text()
+        for pid in _workers(log)[1:]:  # the two live workers both serve v1
+            assert re.search(rf"\[{pid}\] graphsvc.api: (reload \(watch\): reloaded; )?"
+                             rf"serving {v1}", text), text[-3000:]
+        assert "Traceback" not in text
+        assert text.count("Started server process") == 3  # no worker restarted for bad data
+
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
