@@ -127,6 +127,7 @@ class Answer:
     version: str
     upstream: str
     error: str = ""
+    retried: bool = False  # sent again once after its connection was closed before an answer
 
 
 @dataclass
@@ -148,12 +149,22 @@ class Load:
                 path = PATHS[i % len(PATHS)]
                 i += 1
                 t = time.perf_counter() - self.t0
-                try:
-                    r = client.get(path)
-                    a = Answer(t, r.status_code, r.headers.get("etag", "").strip('"'),
-                               r.headers.get("x-upstream", ""))
-                except httpx.HTTPError as exc:
-                    a = Answer(t, 0, "", "", repr(exc))
+                retried = False
+                for _attempt in (1, 2):
+                    try:
+                        r = client.get(path)
+                        a = Answer(t, r.status_code, r.headers.get("etag", "").strip('"'),
+                                   r.headers.get("x-upstream", ""), retried=retried)
+                        break
+                    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                        # a kept-alive connection closed before any answer: nginx's old worker
+                        # closing its idle connections on a reload. A GET may be sent again
+                        # (RFC 9112, 9.3.1), once, as browsers do.
+                        a = Answer(t, 0, "", "", repr(exc), retried=retried)
+                        retried = True
+                    except httpx.HTTPError as exc:
+                        a = Answer(t, 0, "", "", repr(exc), retried=retried)
+                        break
                 self.answers.append(a)  # list.append is atomic under the GIL
                 time.sleep(self.pause)
 
@@ -236,11 +247,13 @@ def summarise(answers: list[Answer], phases: list[Phase], old: str, new: str,
             "versions": dict(Counter(label.get(a.version, a.version or "-") for a in got)),
             "replicas": dict(Counter(names.get(a.upstream, a.upstream or "-") for a in got)),
             "failed": sum(a.status != 200 for a in got),
+            "retried": sum(a.retried for a in got),
         })
     first_new = next((a.t for a in answers if a.version == new), None)
     old_after = sum(a.version == old for a in answers if first_new is not None and a.t > first_new)
     failed = [a for a in answers if a.status != 200]
     return {"answers": len(answers), "failed": len(failed),
+            "retried": sum(a.retried for a in answers),
             "failures": [vars(a) for a in failed[:10]], "old_version": old, "new_version": new,
             "old_after_first_new": old_after, "phases": rows}
 
@@ -381,13 +394,18 @@ def report(s: dict[str, Any]) -> str:
     for p in s["phases"]:
         lines.append(f"{p['phase']:<62} {p['from_s']:>6.1f}-{p['to_s']:<6.1f} {p['answers']:>7}  "
                      f"{p['versions']} / {p['replicas']} / {p['failed']}")
+        if p["retried"]:
+            lines.append(f"{'':<4}sent again once (connection closed before an answer): "
+                         f"{p['retried']}")
         if p["down"]:
             last = p["last_from_down_s"]
             lines.append(f"{'':<4}{p['down']} (down) still answered {p['answers_from_down']}"
                          + (f", the last begun {last * 1000:.0f} ms after the switch"
                             if last is not None else ""))
     lines.append("")
-    lines.append(f"{s['answers']} answers, {s['failed']} failed; answers with the old version "
+    lines.append(f"{s['answers']} answers, {s['failed']} failed, {s['retried']} sent again after "
+                 "nginx closed their kept-alive connection before an answer; answers with the "
+                 "old version "
                  f"after the first new one: {s['old_after_first_new']}; the made-up fact served "
                  f"after the roll: {s['marker_served']}")
     for f in s["failures"]:
