@@ -6,7 +6,6 @@ import base64
 import binascii
 import bisect
 import json
-import weakref
 from collections import defaultdict
 from typing import Any
 
@@ -16,8 +15,6 @@ from graphsvc.api.models import EntitySummary
 from graphsvc.errors import InvalidQuery
 from graphsvc.network import Network
 from graphsvc.queries.common import resolve_township
-
-_sorted_ids: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
 
 HIDDEN = {"name", "kind", "subtype", "township", "aliases"}  # shown as fields of their own
 MAX_RELATED = 50
@@ -44,11 +41,7 @@ def decode_cursor(cursor: str) -> str:
 
 def sorted_ids(net: Network) -> list[str]:
     """Every entity id in order, sorted once per network."""
-    ids = _sorted_ids.get(net)
-    if ids is None:
-        ids = sorted(net.graph.nodes)
-        _sorted_ids[net] = ids
-    return ids
+    return net.cache.index("entity ids, sorted", lambda: sorted(net.graph.nodes))
 
 
 def summary(net: Network, node: str) -> EntitySummary:
