@@ -26,6 +26,10 @@ class Built:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     completeness: list[dict[str, Any]] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    """Nodes by kind, in the order kinds first appear (counted as the nodes are added)."""
+    relations: Counter[str] = field(default_factory=Counter)
+    """Edges by relation (counted as the edges are added)."""
 
 
 UNIQUE_ATTRS = frozenset({"name", "register_name", "note", "code"})
@@ -61,6 +65,9 @@ class _Builder:
         self.fact_rows: list[tuple[str, Row[FactRow]]] = []
         self._strings: dict[str, str] = {}
         self._edge_attrs: dict[tuple[str, str | None], dict[str, Any]] = {}
+        self._pinyin: dict[str, tuple[str, str]] = {}  # name -> (pinyin, initials)
+        self.kind_counts: Counter[str] = Counter()
+        self.relation_counts: Counter[str] = Counter()
         # ids of rows already reported as broken: references to them add no second error
         self.broken: set[str] = seed.broken_ids
 
@@ -155,7 +162,7 @@ class _Builder:
                 "code": d.code,
                 "source": self.intern(d.source),
             }
-            self.add_node(d.code, attrs)
+            self.add_node(d.code, attrs, interned=True)
         nodes = self.g.nodes
         for code, parent, parent_kind, source, file, line in pending:
             p = nodes.get(parent)
@@ -260,15 +267,27 @@ class _Builder:
             }
             self.add_node(e.id, attrs)
 
-    def add_node(self, node_id: str, attrs: dict[str, Any]) -> None:
-        # names, register names and notes are unique; every other value repeats across nodes
-        intern = self._strings.setdefault
-        clean = {
-            k: (v if k in UNIQUE_ATTRS or not isinstance(v, str) else intern(v, v))
-            for k, v in attrs.items()
-            if v is not None
-        }
-        clean["pinyin"], clean["initials"] = pinyin_and_initials(clean["name"])
+    def add_node(self, node_id: str, attrs: dict[str, Any], interned: bool = False) -> None:
+        """Add a node with these attributes (None values dropped); `interned`: the caller
+        interned the repeated values already (the register's rows)."""
+        if interned:
+            clean = {k: v for k, v in attrs.items() if v is not None}
+        else:
+            # names, register names and notes are unique; every other value repeats
+            intern = self._strings.setdefault
+            clean = {
+                k: (v if k in UNIQUE_ATTRS or not isinstance(v, str) else intern(v, v))
+                for k, v in attrs.items()
+                if v is not None
+            }
+        name = clean["name"]
+        # once per distinct name: village names repeat across the country (363k distinct of
+        # 665k register names), and equal names then share their pinyin strings too
+        py = self._pinyin.get(name)
+        if py is None:
+            py = self._pinyin[name] = pinyin_and_initials(name)
+        clean["pinyin"], clean["initials"] = py
+        self.kind_counts[clean["kind"]] += 1
         # what DiGraph.add_node does for a new node, without copying the attributes again
         g = self.g
         g._succ[node_id] = g.adjlist_inner_dict_factory()
@@ -335,6 +354,7 @@ class _Builder:
         sharing is safe and saves a dict per edge.
         """
         self.edge_no += 1
+        self.relation_counts[relation] += 1
         spec = self.schema.relations[relation]
         intern = self._strings.setdefault
         clean = {
@@ -490,4 +510,5 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
     b.problems = collapse(b.problems, seed.roots)  # the root causes first, their effects under
     completeness = b.completeness()
     nx.freeze(b.g)
-    return Built(b.g, b.index, dict(facts), b.problems, b.warnings, completeness)
+    return Built(b.g, b.index, dict(facts), b.problems, b.warnings, completeness, b.kind_counts,
+                 b.relation_counts)
