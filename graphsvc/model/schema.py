@@ -258,19 +258,6 @@ class Schema(BaseModel):
         """The relation that plays a role (`member`, `part_of`, ...), or None when none does."""
         return self._relation_roles.get(role)
 
-    def kind_label(self, kind: str) -> str:
-        """A kind's Chinese label (its name when the kind is unknown)."""
-        spec = self.kinds.get(kind)
-        return spec.zh if spec is not None else kind
-
-    def color(self, kind: str) -> str | None:
-        """The colour of a kind (or of the joint organisations' legend entry), if declared."""
-        spec = self.kinds.get(kind)
-        if spec is not None:
-            return spec.color
-        legend = self.joint.legend
-        return legend.color if legend is not None and legend.name == kind else None
-
     @property
     def model_names(self) -> list[str]:
         """Every joint-building model, in declared order."""
@@ -423,7 +410,7 @@ def parse_schema_file(raw: bytes, file: str) -> tuple[Schema | None, list[Proble
         out = []
         for p in found:
             m = _NAMED.search(p.message)
-            if m and p.line <= 1:  # a whole-schema check: point at the entry it names
+            if m and p.line <= max(1, node_line(node, ())):  # a whole-schema check: its entry
                 section = {"relation": "relations", "count": "counts", "kind": "kinds",
                            "model": "models"}[m[1]]
                 p = Problem(p.file, node_line(node, (section, m[2])), p.message, p.hint)
