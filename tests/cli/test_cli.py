@@ -21,10 +21,20 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_validate_valid_seed() -> None:
-    r = run("validate", str(TINY))
+    r = run("validate", "--seed", str(TINY))
     assert r.returncode == 0, r.stderr
     assert "graph         19 nodes, 20 edges" in r.stdout
     assert r.stdout.rstrip().endswith("valid")
+    assert "deprecated" not in r.stderr
+
+
+def test_validate_seed_dir_still_works_with_a_note() -> None:
+    """`validate SEED_DIR` was the one command without `--seed`: still read, with a note."""
+    r = run("validate", str(TINY))
+    assert r.returncode == 0 and r.stdout.rstrip().endswith("valid")
+    assert "validate SEED_DIR is deprecated; use validate --seed SEED_DIR" in r.stderr
+    r = run("validate", str(TINY), "--seed", str(REGISTER))
+    assert r.returncode == 2 and "two seed directories" in r.stderr
 
 
 def test_validate_json() -> None:

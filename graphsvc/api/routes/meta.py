@@ -12,7 +12,8 @@ from fastapi import APIRouter, Request
 from graphsvc._version import __version__
 from graphsvc.api.deps import NetDep, StateDep, is_admin
 from graphsvc.api.errors import ApiError
-from graphsvc.api.models import HealthOut, LastReload, MetaOut, ReadyOut, SourceOut
+from graphsvc.api.models import HealthOut, LastReload, MetaOut, ReadyOut
+from graphsvc.queries.entities import SourceOut
 
 health = APIRouter(tags=["health"])
 router = APIRouter(tags=["meta"])
