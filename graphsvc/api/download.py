@@ -5,10 +5,9 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
-from graphsvc.export import FORMATS
+from graphsvc.export import FORMATS, ZipFiles, write_files
 from graphsvc.network import Network
 
 SPOOL_BYTES = 8 * 1024 * 1024  # exports up to this size stay in memory, larger ones go to disk
@@ -29,12 +28,9 @@ def render(net: Network, fmt: str, **filters: Any) -> Download:
     spec = FORMATS[fmt]
     out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     try:
-        if spec.multi_file:  # the writer makes a directory: send it as one zip
-            with tempfile.TemporaryDirectory(prefix="graphsvc-export-") as tmp:
-                written = net.export(fmt, Path(tmp), **filters)
-                with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-                    for path in written:
-                        zf.write(path, arcname=Path(path).name)
+        if spec.multi_file:  # the files of a directory format go out as one zip
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+                write_files(net, fmt, ZipFiles(zf), **filters)
             media_type, suffix = "application/zip", f"-{fmt}.zip"
         else:
             net.export(fmt, out, **filters)

@@ -12,47 +12,32 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from graphsvc._gc import gc_paused
 from graphsvc.errors import InvalidQuery
 from graphsvc.export import csvfmt, gexf, graphml, jsonfmt, neo4j
+from graphsvc.export.formats import ExportContext, Files, Format
 from graphsvc.export.layout import ring_layout
 from graphsvc.export.prepare import Prepared
 from graphsvc.export.prepare import prepare as prepare_graph
 from graphsvc.export.source import GraphSource, NetworkSource
 from graphsvc.export.subgraph import FILTERS, subgraph
 
-__all__ = ["FORMATS", "OPTIONS", "Format", "export", "prepare_network", "subgraph"]
-
-
-@dataclass(frozen=True)
-class Format:
-    """One export format: its file suffix, media type and whether it writes a directory."""
-
-    name: str
-    suffix: str
-    media_type: str
-    multi_file: bool
-    description: str
+__all__ = ["FORMATS", "OPTIONS", "ExportContext", "Files", "Format", "export", "prepare_network",
+           "subgraph", "write_files", "ZipFiles"]
 
 
 FORMATS: dict[str, Format] = {
-    "graphml": Format("graphml", ".graphml", "application/graphml+xml", False,
-                      "GraphML for Gephi, Cytoscape, yEd, igraph and networkx"),
-    "gexf": Format("gexf", ".gexf", "application/gexf+xml", False,
-                   "GEXF 1.3 with colours and sizes for Gephi and Gephi Lite"),
-    "json": Format("json", ".json", "application/json", False,
-                   "networkx node-link JSON (nodes/edges)"),
-    "csv": Format("csv", "", "text/csv", True,
-                  "nodes.csv and edges.csv for spreadsheets (UTF-8 with BOM)"),
-    "neo4j": Format("neo4j", "", "text/csv", True,
-                    "nodes.csv and relationships.csv for neo4j-admin database import"),
+    f.name: f for f in (graphml.FORMAT, gexf.FORMAT, jsonfmt.FORMAT, csvfmt.FORMAT, neo4j.FORMAT)
 }
-OPTIONS = ("year", "color_by", "layout", "edge_types")
+"""The export formats by name (each declared in its own module, see :mod:`.formats`)."""
+OPTIONS = ("year", "color_by", "layout", *(o for f in FORMATS.values() for o in f.options))
+"""Options every format takes (year, color_by, layout) and the formats' own ones."""
 
 
 def _check_options(fmt: str, filters: dict[str, Any]) -> None:
@@ -136,18 +121,6 @@ def _create_temp(path: Path) -> tuple[int, Path]:
         return fd, tmp
 
 
-def _atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write through a temporary file and rename it, so a failed export leaves no broken file."""
-    fd, tmp = _create_temp(path)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def export(net: GraphSource, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     """Write the network (or the subgraph `filters` select) as `fmt` to `dest`.
 
@@ -164,6 +137,79 @@ def export(net: GraphSource, fmt: str, dest: Any, **filters: Any) -> list[Path] 
         return _export(net, fmt, dest, **filters)
 
 
+
+class _OneFile:
+    """`Files` for a one-file format: the bytes go to `dest` (an open stream, or a path
+    written atomically)."""
+
+    def __init__(self, dest: BinaryIO | Path) -> None:
+        self.dest = dest
+        self.opened = False
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        if self.opened:
+            raise RuntimeError(f"a one-file export opened a second file ({name})")
+        self.opened = True
+        if isinstance(self.dest, Path):
+            fd, tmp = _create_temp(self.dest)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    yield fh
+                os.replace(tmp, self.dest)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        else:
+            yield self.dest
+
+
+class _Directory:
+    """`Files` written into a hidden temporary directory inside `directory`, then moved in
+    whole by `commit()`: a failed export leaves the files that were there before."""
+
+    def __init__(self, directory: Path, tmp: Path) -> None:
+        self.directory, self.tmp = directory, tmp
+        self.names: list[str] = []
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        self.names.append(name)
+        with (self.tmp / name).open("wb") as fh:
+            yield fh
+
+    def commit(self) -> list[Path]:
+        final = []
+        for name in self.names:
+            os.replace(self.tmp / name, self.directory / name)
+            final.append(self.directory / name)
+        return final
+
+
+class ZipFiles:
+    """`Files` as the members of an open zip archive (a multi-file format as one download)."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        with self.archive.open(name, "w", force_zip64=True) as fh:
+            yield cast(BinaryIO, fh)
+
+
+def write_files(net: GraphSource, fmt: str, files: Files, **filters: Any) -> None:
+    """Write the (filtered) network as `fmt` through any `Files` (e.g. a zip for a download);
+    `export()` is this with a path, a directory or an open file."""
+    _check_options(fmt, filters)
+    spec = FORMATS[fmt]
+    with gc_paused():  # millions of small acyclic objects; collections would walk the graph
+        p = prepare_network(net, **filters)
+        ctx = ExportContext(year=p.year, graph_attrs=_graph_attrs(net, p),
+                            options={k: filters[k] for k in spec.options if k in filters})
+        spec.write(p, files, ctx)
+
+
 def _export(net: GraphSource, fmt: str, dest: Any, **filters: Any) -> list[Path] | None:
     _check_options(fmt, filters)
     spec = FORMATS[fmt]
@@ -172,41 +218,19 @@ def _export(net: GraphSource, fmt: str, dest: Any, **filters: Any) -> list[Path]
         raise InvalidQuery(f"{fmt} writes several files: give a directory path"
                            + (", not - (standard output takes graphml, gexf or json)"
                               if to_stdout else ""))
-    target = None if to_stdout or hasattr(dest, "write") else _target(spec, Path(dest))
-    p = prepare_network(net, **filters)
-    if fmt == "graphml":
-        edge_types = bool(filters.get("edge_types"))
-
-        def writer(fh: BinaryIO) -> None:
-            graphml.write(p, fh, edge_types=edge_types)
-    elif fmt == "gexf":
-        desc = "graphsvc export" + (f", status year {p.year}" if p.year is not None else "")
-
-        def writer(fh: BinaryIO) -> None:
-            gexf.write(p, fh, description=desc)
-    elif fmt == "json":
-        gattrs = _graph_attrs(net, p)
-
-        def writer(fh: BinaryIO) -> None:
-            jsonfmt.write(p, fh, gattrs)
-    else:
-        assert target is not None
-        directory = target
-        directory.mkdir(exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=directory, prefix=".export.") as tmp:
-            module = csvfmt if fmt == "csv" else neo4j
-            written = module.write(p, Path(tmp))
-            final = []
-            for f in written:
-                os.replace(f, directory / f.name)
-                final.append(directory / f.name)
-        return final
     if to_stdout:
-        writer(sys.stdout.buffer)
+        write_files(net, fmt, _OneFile(sys.stdout.buffer), **filters)
         sys.stdout.buffer.flush()
         return None
-    if target is None:
-        writer(dest)
+    if hasattr(dest, "write"):
+        write_files(net, fmt, _OneFile(dest), **filters)
         return None
-    _atomic(target, writer)
-    return [target]
+    target = _target(spec, Path(dest))
+    if not spec.multi_file:
+        write_files(net, fmt, _OneFile(target), **filters)
+        return [target]
+    target.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target, prefix=".export.") as tmp:
+        files = _Directory(target, Path(tmp))
+        write_files(net, fmt, files, **filters)
+        return files.commit()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from pathlib import Path
 
+from graphsvc.export.formats import ExportContext, Files, Format, text_stream
 from graphsvc.export.prepare import Prepared, Scalar
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,20 +24,23 @@ def cell(value: Scalar | None) -> str | int | float:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _write(path: Path, header: list[str], rows: Iterable[list[Scalar | None]]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+def _write(files: Files, name: str, header: list[str],
+           rows: Iterable[list[Scalar | None]]) -> None:
+    with files.open(name) as out, text_stream(out, "utf-8-sig") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow([cell(h) for h in header])
         w.writerows([cell(v) for v in row] for row in rows)
 
 
-def write(p: Prepared, directory: Path) -> list[Path]:
-    """Write nodes.csv and edges.csv into `directory`; return their paths."""
+def write(p: Prepared, files: Files, ctx: ExportContext) -> None:
+    """Write nodes.csv and edges.csv."""
     ncols = [c.name for c in p.node_columns if c.name not in NODE_FIXED]
     ecols = [c.name for c in p.edge_columns if c.name not in EDGE_FIXED]
-    nodes, edges = directory / "nodes.csv", directory / "edges.csv"
-    _write(nodes, [*NODE_FIXED, *ncols],
+    _write(files, "nodes.csv", [*NODE_FIXED, *ncols],
            ([n, *(a.get(c) for c in ncols)] for n, a in p.nodes))
-    _write(edges, [*EDGE_FIXED, *ecols],
+    _write(files, "edges.csv", [*EDGE_FIXED, *ecols],
            ([e.key, e.source, e.target, *(e.attrs.get(c) for c in ecols)] for e in p.edges))
-    return [nodes, edges]
+
+
+FORMAT = Format("csv", ("nodes.csv", "edges.csv"), "text/csv",
+                "nodes.csv and edges.csv for spreadsheets (UTF-8 with BOM)", write)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import BinaryIO
 
+from graphsvc.export.formats import ExportContext, Files, Format
 from graphsvc.export.prepare import Column, Prepared, Scalar, xml_ids
 from graphsvc.export.xmlutil import Sink, esc_attr, fmt_value
 
@@ -21,14 +22,13 @@ HEADER = (
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     f'xsi:schemaLocation="{NS} http://gexf.net/1.3/gexf.xsd" version="1.3">\n'
 )
-_TYPES = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
 
 
 def _attributes(cols: list[Column], cls: str) -> tuple[str, dict[str, str]]:
     ids = {c.name: str(i) for i, c in enumerate(cols)}
     lines = [f'    <attributes class="{cls}" mode="static">\n']
     lines += [f'      <attribute id="{ids[c.name]}" title="{esc_attr(c.name)}" '
-              f'type="{_TYPES[c.type]}"/>\n' for c in cols]
+              f'type="{c.type}"/>\n' for c in cols]
     lines.append("    </attributes>\n")
     return "".join(lines), ids
 
@@ -48,8 +48,14 @@ def _attvalues(attrs: dict[str, Scalar], ids: dict[str, str]) -> str:
     return f"<attvalues>{vals}</attvalues>" if vals else ""
 
 
-def write(p: Prepared, out: BinaryIO, description: str = "") -> None:
-    """Write `p` as GEXF 1.3 (with viz colour by kind or status, size by degree) to a stream."""
+def write(p: Prepared, files: Files, ctx: ExportContext) -> None:
+    """Write `p` as one GEXF 1.3 file (viz colour by kind or status, size by degree)."""
+    desc = "graphsvc export" + (f", status year {ctx.year}" if ctx.year is not None else "")
+    with files.open(FORMAT.files[0]) as out:
+        _write(p, out, desc)
+
+
+def _write(p: Prepared, out: BinaryIO, description: str) -> None:
     sink = Sink(out)
     sink.add(HEADER)
     today = _dt.date.today().isoformat()
@@ -86,3 +92,7 @@ def write(p: Prepared, out: BinaryIO, description: str = "") -> None:
                  f'{extra}>{_attvalues(e.attrs, eids)}</edge>\n')
     sink.add("    </edges>\n  </graph>\n</gexf>\n")
     sink.flush()
+
+
+FORMAT = Format("gexf", ("graph.gexf",), "application/gexf+xml",
+                "GEXF 1.3 with colours and sizes for Gephi and Gephi Lite", write)

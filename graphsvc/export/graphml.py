@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from graphsvc.export.formats import ExportContext, Files, Format
 from graphsvc.export.prepare import Column, Prepared, Scalar, xml_ids
 from graphsvc.export.xmlutil import TEXT_SPECIAL, TEXT_TABLE, Sink, esc_attr, fmt_value
 
 _special = TEXT_SPECIAL.search
 
-# GraphML's attr.type names for the prepared types ("long": 64-bit, "double": 64-bit).
-_TYPES = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -28,7 +27,7 @@ def _keys(cols: list[Column], domain: str, prefix: str) -> tuple[list[str], dict
         kid = f"{prefix}{i}"
         ids[c.name] = kid
         lines.append(f'  <key id="{kid}" for="{domain}" attr.name="{esc_attr(c.name)}" '
-                     f'attr.type="{_TYPES[c.type]}"/>\n')
+                     f'attr.type="{c.type}"/>\n')
     return lines, ids
 
 
@@ -47,12 +46,18 @@ def _template(head: str, keys: tuple[str, ...], ids: dict[str, str], tail: str) 
     return head + cells + tail
 
 
-def write(p: Prepared, out: BinaryIO, edge_types: bool = False) -> None:
-    """Write `p` as GraphML to a binary stream.
+def write(p: Prepared, files: Files, ctx: ExportContext) -> None:
+    """Write `p` as one GraphML file.
 
-    With `edge_types`, each `<edge>` also gets Gephi's non-standard `label="RELATION"` attribute
-    (Gephi's edge type); the file is then no longer valid against the GraphML schema.
+    With the option `edge_types`, each `<edge>` also gets Gephi's non-standard
+    `label="RELATION"` attribute (Gephi's edge type); the file is then no longer valid against
+    the GraphML schema.
     """
+    with files.open(FORMAT.files[0]) as out:
+        _write(p, out, bool(ctx.options.get("edge_types")))
+
+
+def _write(p: Prepared, out: BinaryIO, edge_types: bool) -> None:
     sink = Sink(out)
     sink.add(HEADER)
     node_lines, nkeys = _keys(p.node_columns, "node", "kn")
@@ -84,3 +89,8 @@ def write(p: Prepared, out: BinaryIO, edge_types: bool = False) -> None:
         add(tpl % (eid, id_of[e.source], id_of[e.target], typ, *_values(e.attrs)))
     sink.add("  </graph>\n</graphml>\n")
     sink.flush()
+
+
+FORMAT = Format("graphml", ("graph.graphml",), "application/graphml+xml",
+                "GraphML for Gephi, Cytoscape, yEd, igraph and networkx", write,
+                options=("edge_types",))

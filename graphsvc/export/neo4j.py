@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
+from graphsvc.export.formats import ExportContext, Files, Format, text_stream
 from graphsvc.export.prepare import Prepared, Scalar
 
-_NEO_TYPES = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
 NODE_FIXED = ("id",)
 REL_FIXED = ("key",)
 
@@ -35,23 +34,26 @@ def _cell(v: Scalar | None) -> str:
     return str(v)
 
 
-def write(p: Prepared, directory: Path) -> list[Path]:
-    """Write nodes.csv and relationships.csv with neo4j-admin headers into `directory`."""
+def write(p: Prepared, files: Files, ctx: ExportContext) -> None:
+    """Write nodes.csv and relationships.csv with neo4j-admin headers (the prepared types,
+    boolean/long/double/string, are neo4j-admin's type names)."""
     ncols = [c for c in p.node_columns if c.name not in NODE_FIXED]
     rcols = [c for c in p.edge_columns if c.name not in REL_FIXED]
-    nodes, rels = directory / "nodes.csv", directory / "relationships.csv"
-    with nodes.open("w", encoding="utf-8", newline="") as fh:
+    with files.open("nodes.csv") as out, text_stream(out, "utf-8") as fh:
         w = csv.writer(fh, lineterminator="\r\n")  # \r\n: a bare \r in a value gets quoted
-        w.writerow(["id:ID", ":LABEL", *(f"{c.name}:{_NEO_TYPES[c.type]}" for c in ncols)])
+        w.writerow(["id:ID", ":LABEL", *(f"{c.name}:{c.type}" for c in ncols)])
         for n, a in p.nodes:
             labels = ";".join(["Entity", label_of(str(a.get("kind", "")))]) if a.get("kind") \
                 else "Entity"
             w.writerow([n, labels, *(_cell(a.get(c.name)) for c in ncols)])
-    with rels.open("w", encoding="utf-8", newline="") as fh:
+    with files.open("relationships.csv") as out, text_stream(out, "utf-8") as fh:
         w = csv.writer(fh, lineterminator="\r\n")  # \r\n: a bare \r in a value gets quoted
         w.writerow([":START_ID", ":END_ID", ":TYPE", "key:string",
-                    *(f"{c.name}:{_NEO_TYPES[c.type]}" for c in rcols)])
+                    *(f"{c.name}:{c.type}" for c in rcols)])
         for e in p.edges:
             w.writerow([e.source, e.target, type_of(str(e.attrs.get("relation", ""))), e.key,
                         *(_cell(e.attrs.get(c.name)) for c in rcols)])
-    return [nodes, rels]
+
+
+FORMAT = Format("neo4j", ("nodes.csv", "relationships.csv"), "text/csv",
+                "nodes.csv and relationships.csv for neo4j-admin database import", write)

@@ -18,6 +18,8 @@ from typing import Any, Literal
 import networkx as nx
 
 AttrType = Literal["boolean", "long", "double", "string"]
+"""The type of an attribute column: these names are also GraphML's `attr.type`, GEXF's
+`type` and neo4j-admin's header types, so the writers use them as they are."""
 Scalar = bool | int | float | str
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF) and the C1

@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from conftest import GEXF_NS, GEXF_VIZ, JS, gexf_as_published_xsd
 from lxml import etree
 
 import graphsvc
-from graphsvc.export import FORMATS, prepare_network
+from graphsvc.export import FORMATS, ZipFiles, prepare_network, write_files
 
 
 def export_bytes(net: Any, fmt: str, **filters: Any) -> bytes:
@@ -357,3 +358,48 @@ def test_bad_format_and_option(tiny: graphsvc.Network) -> None:
         tiny.export("xlsx", io.BytesIO())
     with pytest.raises(graphsvc.InvalidQuery, match="township"):
         tiny.export("json", io.BytesIO(), town="西镇")
+
+
+class Recording:
+    """`Files` that keep what a writer writes, by name, in memory."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, bytes] = {}
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[io.BytesIO]:
+        buf = io.BytesIO()
+        yield buf
+        self.written[name] = buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_writes_the_files_it_declares_and_nothing_else(
+        tiny: graphsvc.Network, fmt: str, tmp_path: Path) -> None:
+    """One writer protocol: a writer only opens its declared files through `Files`, and what
+    it writes is the same whether it goes to memory or to disk."""
+    rec = Recording()
+    write_files(tiny, fmt, rec)
+    spec = FORMATS[fmt]
+    assert tuple(rec.written) == spec.files
+    assert all(rec.written.values())
+    if spec.multi_file:
+        paths = tiny.export(fmt, tmp_path)
+        assert [p.name for p in paths] == list(spec.files)
+    else:
+        paths = tiny.export(fmt, tmp_path / f"graph{spec.suffix}")
+    for p in paths:
+        if fmt != "gexf":  # GEXF carries today's date, the same in both
+            assert p.read_bytes() == rec.written[p.name], p.name
+
+
+def test_a_directory_format_zips_to_the_bytes_of_its_files(tiny: graphsvc.Network,
+                                                             tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        write_files(tiny, "csv", ZipFiles(zf))
+    paths = tiny.export("csv", tmp_path)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        assert zf.namelist() == ["nodes.csv", "edges.csv"]
+        for p in paths:
+            assert zf.read(p.name) == p.read_bytes()
