@@ -238,3 +238,18 @@ def test_weights_have_one_syntax_and_the_old_one_is_marked_over_http(
     assert new.status_code == old.status_code == 200, (new.text, old.text)
     assert new.json() == old.json() and new.json()["weights"]["adjacent"] == 2
     assert "deprecation" not in new.headers and old.headers["deprecation"].startswith("@")
+
+
+@pytest.mark.parametrize("name, param", [("neighbors", "hops"), ("tree", "depth"),
+                                         ("weak-linked", "max_hops")])
+def test_the_library_keeps_the_limits_that_bound_its_work(tiny: graphsvc.Network, name: str,
+                                                          param: str) -> None:
+    """The walks whose cost grows with a parameter refuse the registry's limit + 1 in Python
+    too (the CLI and the API refuse it before calling)."""
+    query = REGISTRY[name]
+    p = query.param(param)
+    args = {x.name: "乙村" for x in query.params if x.required}
+    assert p.le is not None
+    query.func(tiny, **args, **{param: p.le})
+    with pytest.raises(graphsvc.InvalidQuery, match=f"{p.le}"):
+        query.func(tiny, **args, **{param: p.le + 1})
