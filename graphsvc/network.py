@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from graphsvc._gc import gc_paused
+from graphsvc.cache import NetworkCache
 from graphsvc.errors import InvalidSeed, Problem
 from graphsvc.loader.build import build
 from graphsvc.loader.resolve import NameIndex
@@ -107,7 +108,8 @@ class Network:
         self.report = report
         self.seed_dir = seed_dir
         self.loaded_at = time.time()
-        self._status_cache: dict[int, dict[str, Status]] = {}
+        self.cache = NetworkCache()
+        """Everything computed from this network (indexes, answers): see graphsvc.cache."""
 
     @property
     def data_version(self) -> str:
@@ -175,15 +177,15 @@ class Network:
     def statuses(self, year: int | None = None) -> dict[str, Status]:
         """Every known (weak or strong) status for a year, computed once per year."""
         y = self.default_year() if year is None else year
-        cached = self._status_cache.get(y)
-        if cached is None:
-            cached = {}
-            for node, fs in self.facts.items():
-                st = compute_status(self.rules, node, fs, y)
-                if st.status != "unknown":
-                    cached[node] = st
-            self._status_cache[y] = cached
-        return cached
+        return self.cache.index(f"statuses {y}", lambda: self._compute_statuses(y))
+
+    def _compute_statuses(self, year: int) -> dict[str, Status]:
+        out = {}
+        for node, fs in self.facts.items():
+            st = compute_status(self.rules, node, fs, year)
+            if st.status != "unknown":
+                out[node] = st
+        return out
 
     def status(self, ref: str, year: int | None = None) -> Status:
         """The status of one entity for a year (default: the latest year with data), with evidence.

@@ -39,9 +39,10 @@ REQUESTS: list[tuple[str, str, str]] = [
     ("get", "/v1/export/graph.{fmt}", "/v1/export/graph.json?ego=org.yingshuigou&hops=1"),
     ("get", "/v1/view", "/v1/view?preset=weak_linked"),
     ("post", "/v1/admin/reload", "/v1/admin/reload"),
+    ("get", "/v1/admin/cache", "/v1/admin/cache"),
 ]
 MAX_ITEMS = 3  # lists in examples are cut to their first items (`count` keeps the real total)
-VOLATILE = {"loaded_at", "at", "seconds", "load_seconds", "uptime_seconds"}
+VOLATILE = {"loaded_at", "at", "seconds", "load_seconds", "uptime_seconds", "build_seconds"}
 """Keys whose values differ from run to run (times): ignored when examples are compared."""
 
 

@@ -122,8 +122,8 @@ def test_the_settings_limits_are_the_registry_limits() -> None:
 
 def test_every_query_route_is_in_the_registry(openapi: dict[str, Any]) -> None:
     """No query over HTTP that the CLI lacks: every operation is a registry query, or one of
-    the few that are not questions of the data (health, meta, reload, export, the map)."""
-    not_queries = {"healthz", "readyz", "meta", "reload", "exportGraph", "view"}
+    the few that are not questions of the data (health, meta, admin, export, the map)."""
+    not_queries = {"healthz", "readyz", "meta", "reload", "adminCache", "exportGraph", "view"}
     ops = {op["operationId"] for item in openapi["paths"].values() for op in item.values()}
     assert ops - not_queries == {q.route.operation_id for q in REGISTRY.values()}
 

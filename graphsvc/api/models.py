@@ -98,3 +98,34 @@ class ReloadOut(Out):
         default_factory=dict, description="what a forced reload dropped beyond the limit")
     message: str
     warnings: list[dict[str, Any]]
+
+
+class CacheIndex(Out):
+    """An index kept for the whole life of a network (never evicted)."""
+
+    name: str
+    build_seconds: float
+
+
+class CacheQuestion(Out):
+    """The cached answers to one question (all its options and pages together)."""
+
+    question: str
+    entries: int
+    bytes: int = Field(description="exact for HTTP bodies, estimated for Python objects")
+    hits: int
+
+
+class CacheOut(Out):
+    """What the serving network's cache holds (`GET /v1/admin/cache`)."""
+
+    data_version: str
+    max_entries: int = Field(description="answers kept at most (GRAPHSVC_CACHE_MAX_ENTRIES)")
+    max_bytes: int = Field(description="bytes of answers kept at most (GRAPHSVC_CACHE_MAX_MB)")
+    entries: int
+    bytes: int
+    hits: int
+    misses: int
+    evicted: int = Field(description="answers dropped to stay within the limits")
+    indexes: list[CacheIndex]
+    answers: list[CacheQuestion]

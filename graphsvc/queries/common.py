@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
-from weakref import WeakKeyDictionary
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -174,7 +172,6 @@ class Indexes:
     declared: dict[str, dict[str, int]] = field(default_factory=dict)  # org -> key -> count
 
 
-_INDEXES: WeakKeyDictionary[Network, Indexes] = WeakKeyDictionary()
 
 
 def is_joint(attrs: dict[str, Any]) -> bool:
@@ -192,9 +189,10 @@ def is_joint(attrs: dict[str, Any]) -> bool:
 
 def indexes(net: Network) -> Indexes:
     """The indexes of a network, built on first use and kept as long as the network lives."""
-    found = _INDEXES.get(net)
-    if found is not None:
-        return found
+    return net.cache.index("organisation indexes", lambda: _build_indexes(net))
+
+
+def _build_indexes(net: Network) -> Indexes:
     g = net.graph
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     orgs_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -227,7 +225,6 @@ def indexes(net: Network) -> Indexes:
         partners={k: sorted(v) for k, v in partners.items()},
         villages={k: sorted(v) for k, v in villages.items()},
         townships=sorted(townships), joint_orgs=sorted(joint), declared=dict(declared))
-    _INDEXES[net] = built
     return built
 
 
@@ -239,10 +236,6 @@ def model_label(net: Network, model: str | None) -> str | None:
 # -- paging: every list answer pages the same way (limit, offset; totals on every page) ------
 T = TypeVar("T")
 
-_WHOLE: WeakKeyDictionary[Network, dict[tuple[object, ...], Any]] = WeakKeyDictionary()
-_WHOLE_LOCK = threading.Lock()
-MAX_WHOLE = 64
-"""Whole answers kept per network (one per question and options), oldest dropped first."""
 
 
 def check_page(limit: int | None, offset: int) -> None:
@@ -261,13 +254,4 @@ def page_of(items: list[T], limit: int | None, offset: int) -> list[T]:
 def whole(net: Network, key: tuple[object, ...], compute: Callable[[], T]) -> T:
     """The whole answer to a question, computed once per network and options, so that every
     page of it is a slice (a reload brings a new network and so a fresh cache)."""
-    with _WHOLE_LOCK:
-        cache = _WHOLE.setdefault(net, {})
-        if key in cache:
-            return cast(T, cache[key])
-    value = compute()  # outside the lock: two first callers may both compute, harmlessly
-    with _WHOLE_LOCK:
-        while len(cache) >= MAX_WHOLE:
-            cache.pop(next(iter(cache)))
-        cache[key] = value
-    return value
+    return net.cache.answer((f"whole {key[0]}", *key[1:]), compute)

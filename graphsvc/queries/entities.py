@@ -7,7 +7,6 @@ import base64
 import binascii
 import bisect
 import json
-import weakref
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -133,8 +132,6 @@ class EntityDetail(Out):
 
 
 
-_sorted_ids: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
-
 
 
 def encode_cursor(after: str) -> str:
@@ -158,11 +155,7 @@ def decode_cursor(cursor: str) -> str:
 
 def sorted_ids(net: Network) -> list[str]:
     """Every entity id in order, sorted once per network."""
-    ids = _sorted_ids.get(net)
-    if ids is None:
-        ids = sorted(net.graph.nodes)
-        _sorted_ids[net] = ids
-    return ids
+    return net.cache.index("entity ids, sorted", lambda: sorted(net.graph.nodes))
 
 
 def summary(net: Network, node: str) -> EntitySummary:

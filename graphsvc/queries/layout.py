@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-import threading
 from collections import defaultdict
-from weakref import WeakKeyDictionary
 
 import networkx as nx
 
@@ -32,21 +30,11 @@ SEED = 20231
 SPACING = 70.0  # between neighbouring villages, in map units (pixels at zoom 1)
 
 Point = tuple[float, float]
-_LAYOUTS: WeakKeyDictionary[Network, dict[str, Point]] = WeakKeyDictionary()
-_lock = threading.Lock()
 
 
 def layout(net: Network) -> dict[str, Point]:
     """Every node's position, computed once per network (thread-safe)."""
-    found = _LAYOUTS.get(net)
-    if found is not None:
-        return found
-    with _lock:
-        found = _LAYOUTS.get(net)
-        if found is None:
-            found = _compute(net)
-            _LAYOUTS[net] = found
-    return found
+    return net.cache.index("map layout", lambda: _compute(net))
 
 
 def _rings(n: int) -> list[tuple[int, int]]:

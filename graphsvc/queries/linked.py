@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -149,23 +148,17 @@ def weak_entities(net: Network, year: int, township: str | None) -> list[str]:
 
 
 _Link = tuple[str, str, _Trail, int]
-_LINKS: WeakKeyDictionary[Network, dict[tuple[object, ...], tuple[list[str], list[_Link]]]] = (
-    WeakKeyDictionary()
-)
 
 
 def _all_links(net: Network, year: int, models: tuple[str, ...], hops: int,
                town: str | None) -> tuple[list[str], list[_Link]]:
     """Every (weak, strong, trail, hops) of a question, found once per network and options."""
-    cache = _LINKS.setdefault(net, {})
-    key = (year, models, hops, town)
-    if key not in cache:
-        if len(cache) >= 64:
-            cache.pop(next(iter(cache)))
+    def compute() -> tuple[list[str], list[_Link]]:
         weak = weak_entities(net, year, town)
-        cache[key] = (weak, [(w, s, trail, n) for w in weak
-                             for s, trail, n in links_of(net, w, year, set(models), hops)])
-    return cache[key]
+        return weak, [(w, s, trail, n) for w in weak
+                      for s, trail, n in links_of(net, w, year, set(models), hops)]
+
+    return net.cache.answer(("weak-linked links", year, models, hops, town), compute)
 
 
 def _link_out(net: Network, year: int, w: str, s: str, trail: _Trail, n: int) -> WeakLink:

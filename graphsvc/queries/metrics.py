@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 import networkx as nx
 from pydantic import BaseModel
@@ -105,8 +104,6 @@ class _Scores:
     pagerank: dict[str, float]
 
 
-_SCORES: WeakKeyDictionary[Network, _Scores] = WeakKeyDictionary()
-_COMMUNITIES: WeakKeyDictionary[Network, CommunitiesResult] = WeakKeyDictionary()
 
 
 def undirected(net: Network, organisational: bool = False) -> nx.Graph:
@@ -170,18 +167,18 @@ def betweenness(g: nx.Graph, sample: int = SAMPLE, budget: float = TIME_BUDGET,
 
 
 def _scores(net: Network) -> _Scores:
-    found = _SCORES.get(net)
-    if found is None:
-        scope, g = _scope(net)
-        values, used, note = betweenness(g)
-        found = _Scores(
-            scope=scope, nodes=g.number_of_nodes(), edges=g.number_of_edges(),
-            degree={n: float(d) for n, d in g.degree()},
-            betweenness=values, sources=used, note=note,
-            pagerank=pagerank(g),
-        )
-        _SCORES[net] = found
-    return found
+    return net.cache.index("centrality scores", lambda: _compute_scores(net))
+
+
+def _compute_scores(net: Network) -> _Scores:
+    scope, g = _scope(net)
+    values, used, note = betweenness(g)
+    return _Scores(
+        scope=scope, nodes=g.number_of_nodes(), edges=g.number_of_edges(),
+        degree={n: float(d) for n, d in g.degree()},
+        betweenness=values, sources=used, note=note,
+        pagerank=pagerank(g),
+    )
 
 
 def pagerank(g: nx.Graph, alpha: float = 0.85, tol: float = 1e-10,
@@ -232,10 +229,7 @@ def communities(net: Network, limit: int | None = None, offset: int = 0) -> Comm
     Found once per network; `limit` and `offset` page through them (all when `limit` is None).
     """
     check_page(limit, offset)
-    found = _COMMUNITIES.get(net)
-    if found is None:
-        found = _communities(net)
-        _COMMUNITIES[net] = found
+    found = net.cache.index("communities", lambda: _communities(net))
     if limit is None and offset == 0:
         return found
     data = page_of(found.data, limit, offset)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -57,7 +56,6 @@ class SearchIndex:
     variants: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
 
 
-_INDEX: WeakKeyDictionary[Network, SearchIndex] = WeakKeyDictionary()
 
 
 def _wild(s: str) -> list[str]:
@@ -72,9 +70,10 @@ def _put(table: dict[str, list[Hit]], key: str, hit: Hit) -> None:
 
 def search_index(net: Network) -> SearchIndex:
     """The search index of a network, built once (one pass over every name and alias)."""
-    found = _INDEX.get(net)
-    if found is not None:
-        return found
+    return net.cache.index("search index", lambda: _build_search_index(net))
+
+
+def _build_search_index(net: Network) -> SearchIndex:
     idx = SearchIndex()
     nodes = net.graph.nodes
     for spelling, ids in net.index.by_name.items():
@@ -94,7 +93,6 @@ def search_index(net: Network) -> SearchIndex:
                 _put(idx.inits, ini, hit)
             for key in wild:
                 _put(idx.variants, key, hit)
-    _INDEX[net] = idx
     return idx
 
 

@@ -143,7 +143,7 @@ CALLS: dict[str, tuple[str, dict[str, Any], str]] = {
     "view": ("map_", {"preset": "weak_linked"}, "ViewResult"),
 }
 NOT_JSON = {"exportGraph"}  # a file download: checked by its bytes below
-ADMIN_ONLY = {"reload"}
+ADMIN_ONLY = {"reload", "adminCache"}
 
 
 def test_the_generated_client_covers_every_operation(served: Served) -> None:
@@ -191,3 +191,6 @@ def test_export_and_reload_through_the_generated_client(served: Served) -> None:
     reloaded = api(served, "admin", "reload").sync(client=admin)
     assert isinstance(reloaded, importlib.import_module(f"{PACKAGE}.models").ReloadOut)
     assert reloaded.ok and reloaded.changed is False
+    held = api(served, "admin", "adminCache").sync(client=admin)
+    assert isinstance(held, importlib.import_module(f"{PACKAGE}.models").CacheOut)
+    assert "search index" in {i.name for i in held.indexes}

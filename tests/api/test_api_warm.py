@@ -16,9 +16,6 @@ from pydantic import SecretStr
 import graphsvc
 from graphsvc.api import Settings, create_app
 from graphsvc.api import warm as warm_module
-from graphsvc.queries.common import _INDEXES, _WHOLE
-from graphsvc.queries.linked import _LINKS
-from graphsvc.queries.search import _INDEX
 
 ADMIN = {"Authorization": "Bearer adm1n"}
 NEW_FACT = "990101101204,indicator,collective_income,3000000,yuan,,2022,,T2,added by a test\n"
@@ -26,12 +23,12 @@ NEW_FACT = "990101101204,indicator,collective_income,3000000,yuan,,2022,,T2,adde
 
 def assert_warm(net: graphsvc.Network) -> None:
     """Every index a hot endpoint needs is built already."""
-    assert net in _INDEX, "search index"
-    assert net in _INDEXES, "query indexes"
-    assert _LINKS.get(net), "weak-linked links"
-    whole = _WHOLE.get(net, {})
-    assert any(k[0] == "gaps" for k in whole) and any(k[0] == "coverage" for k in whole)
-    assert net.default_year() in net._status_cache, "statuses"
+    held = net.cache.listing()
+    indexes = {i["name"] for i in held["indexes"]}
+    assert {"search index", "organisation indexes", f"statuses {net.default_year()}",
+            "map layout"} <= indexes
+    questions = {a["question"] for a in held["answers"]}
+    assert {"weak-linked links", "whole gaps", "whole coverage"} <= questions
 
 
 def _wait(c: TestClient, status: int, seconds: float = 20) -> Any:

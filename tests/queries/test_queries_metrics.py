@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 import graphsvc
@@ -30,12 +28,13 @@ def test_tiny_communities(tiny: graphsvc.Network) -> None:
 
 
 def test_cached_per_network(tiny: graphsvc.Network) -> None:
-    mod = sys.modules["graphsvc.queries.metrics"]
-
-    metrics(tiny)
-    before = mod._SCORES[tiny]
-    metrics(tiny, top=1)
-    assert mod._SCORES[tiny] is before
+    """The scores are an index of the network's cache: computed once, whatever `top` asks."""
+    net = graphsvc.load(tiny.seed_dir)  # a network nobody asked for metrics yet
+    assert not net.cache.has_index("centrality scores")
+    metrics(net)
+    before = net.cache.index("centrality scores", lambda: None)
+    metrics(net, top=1)
+    assert net.cache.index("centrality scores", lambda: None) is before is not None
 
 
 def test_fangshan_communities(fangshan: graphsvc.Network) -> None:

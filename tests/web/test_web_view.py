@@ -124,11 +124,10 @@ def test_the_layout_is_warmed_as_soon_as_a_network_serves(tiny: graphsvc.Network
     import threading
 
     from graphsvc.api.warm import warm
-    from graphsvc.queries import layout as layout_module
 
     net = graphsvc.load(tiny.seed_dir)  # a network no other test has drawn yet
-    assert layout_module._LAYOUTS.get(net) is None
+    assert not net.cache.has_index("map layout")
     threads = threading.active_count()
     warm(net)
-    assert layout_module._LAYOUTS.get(net) is not None
+    assert net.cache.has_index("map layout")
     assert threading.active_count() == threads

@@ -1,4 +1,4 @@
-"""Admin: reload the seed without downtime (admin token)."""
+"""Admin (admin token): reload the seed without downtime; what the network's cache holds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
-from graphsvc.api.deps import StateDep, reject_unknown_params, require_admin
+from graphsvc.api.deps import NetDep, StateDep, reject_unknown_params, require_admin
 from graphsvc.api.errors import ApiError
-from graphsvc.api.models import ReloadOut
+from graphsvc.api.models import CacheOut, ReloadOut
 
 router = APIRouter(tags=["admin"],
                    dependencies=[Depends(require_admin), Depends(reject_unknown_params)])
@@ -45,3 +45,12 @@ async def reload(state: StateDep, force: Annotated[bool, Query(
                      previous_version=r.previous_version, trigger=r.trigger,
                      seconds=round(r.seconds, 3), forced=r.forced, would_lose=r.would_lose,
                      message=r.message, warnings=[w.as_dict() for w in r.warnings])
+
+
+@router.get("/admin/cache", operation_id="adminCache", response_model=CacheOut,
+            summary="what the cache holds",
+            responses={403: {"description": "admin endpoints are off"}})
+def cache(net: NetDep) -> CacheOut:
+    """The serving network's cache: its limits, hits and misses, every index (built once per
+    data version, never evicted) and the cached answers by question. A reload starts afresh."""
+    return CacheOut(data_version=net.data_version, **net.cache.listing())
