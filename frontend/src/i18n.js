@@ -1,43 +1,30 @@
 // The page's words, in Chinese (the default) and English.
-export const KINDS = {
-  village: { zh: '村/社区', en: 'village / community', color: '#4e9a06' },
-  township: { zh: '乡镇街道', en: 'township / subdistrict', color: '#2f5d8a' },
-  district: { zh: '区', en: 'district', color: '#1b2a3a' },
-  enterprise: { zh: '企业', en: 'enterprise', color: '#e08e0b' },
-  university: { zh: '高校', en: 'university', color: '#8e44ad' },
-  agency: { zh: '机关', en: 'agency', color: '#7f8c8d' },
-  party_org: { zh: '党组织', en: 'party organisation', color: '#e74c3c' },
-  joint_org: { zh: '联合党委', en: 'joint party committee', color: '#b0172a' },
-  grid: { zh: '片区/网格', en: 'area / grid', color: '#16a085' },
-  place: { zh: '场所', en: 'place / project', color: '#c27ba0' },
-};
+// The data model's words come from the service (`model` of /v1/meta: the seed's own schema or the
+// packaged one), never from here: setModel fills KINDS, MODELS, RELATIONS and ROLES.
+export const KINDS = {};      // legend entry -> { zh, en, color, role } ('joint' for joint organisations)
+export const MODELS = {};     // model -> { zh, en }
+export const RELATIONS = {};  // relation -> { zh, en, role, lead_role, plain_role }
+export const ROLES = {};      // role -> kind, and `rel:ROLE` -> relation
+const OTHER_COLOR = '#7f7f7f';
+
+export function setModel(model) {
+  for (const table of [KINDS, MODELS, RELATIONS, ROLES]) for (const k of Object.keys(table)) delete table[k];
+  for (const e of model.legend) {
+    KINDS[e.name] = { zh: e.zh, en: e.en, color: e.color || OTHER_COLOR, role: e.joint ? 'joint' : (e.role || 'other') };
+  }
+  for (const m of model.models) MODELS[m.name] = { zh: m.zh || m.name, en: m.en || m.zh || m.name };
+  for (const r of model.relations) RELATIONS[r.name] = { zh: r.zh, en: r.en, role: r.role, lead_role: r.lead_role, plain_role: r.plain_role };
+  Object.assign(ROLES, model.roles);
+  for (const [role, rel] of Object.entries(model.relation_roles)) ROLES[`rel:${role}`] = rel;
+}
+
+// what a kind is to the page (village, township, organisation, joint, partner, place, ...)
+export function roleOf(kind) { return (KINDS[kind] && KINDS[kind].role) || 'other'; }
 
 export const STATUS = {
   weak: { zh: '薄弱', en: 'weak', color: '#d7301f' },
   strong: { zh: '强', en: 'strong', color: '#1a9850' },
   unknown: { zh: '未知', en: 'unknown', color: '#999999' },
-};
-
-export const MODELS = {
-  area: { zh: '片区联建', en: 'area joint building' },
-  village_village: { zh: '村村联建', en: 'village–village' },
-  village_enterprise: { zh: '村企联建', en: 'village–enterprise' },
-  village_university: { zh: '村校联建', en: 'village–university' },
-  grid: { zh: '网格联建', en: 'grid joint building' },
-};
-
-export const RELATIONS = {
-  part_of: { zh: '隶属', en: 'part of' },
-  member_of: { zh: '成员', en: 'member of' },
-  partner_of: { zh: '结对', en: 'partner of' },
-  guides: { zh: '领导', en: 'guides' },
-  initiated: { zh: '推动成立', en: 'initiated' },
-  organisation_of: { zh: '党组织', en: 'party organisation of' },
-  covers: { zh: '覆盖', en: 'covers' },
-  within: { zh: '属于网格', en: 'within' },
-  party_group_of: { zh: '网格党小组', en: 'party group of' },
-  located_in: { zh: '位于', en: 'located in' },
-  develops: { zh: '打造', en: 'develops' },
 };
 
 export const GAPS = {
@@ -126,7 +113,10 @@ const WORDS = {
   aliases: ['别名', 'Aliases'],
   sources: ['来源', 'Sources'],
   coverage_township: ['按乡镇街道：加入联合组织的村', 'By township: villages in joint organisations'],
-  coverage_model: ['按联建模式：已记录成员 / 申报成员（括号内为组织数）', 'By model: recorded / declared members (organisations in brackets)'],
+  coverage_model: ['按联建模式：实行该模式的村（成员或事实记录；括号内为组织数）', 'By model: villages practising it (as members or by a recorded fact; organisations in brackets)'],
+  membership_not_recorded: ['成员未记录', 'membership not recorded'],
+  membership_partly: ['部分成员未记录', 'membership partly recorded'],
+  by_fact: ['据事实 {n}', '{n} by fact'],
   coverage_hint: ['点击条形图即在网络图上筛选。', 'Click a bar to filter the map.'],
   coverage_more: ['仅显示前 {n} 个乡镇街道（共 {total} 个）；合计为全部。', 'Showing the first {n} of {total} townships; the total covers them all.'],
   cov_villages: ['村数', 'Villages'],

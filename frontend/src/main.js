@@ -2,7 +2,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { get, onTokenNeeded, setToken, query, ApiError } from './api.js';
-import { KINDS, STATUS, MODELS, RELATIONS, GAPS, t, label, setLang, getLang, applyWords } from './i18n.js';
+import { KINDS, STATUS, MODELS, RELATIONS, ROLES, GAPS, t, label, setLang, getLang, applyWords, setModel, roleOf } from './i18n.js';
 import { renderPanel } from './panel.js';
 import { renderCoverage } from './coverage.js';
 import { exportPng, pngSize, download } from './png.js';
@@ -58,7 +58,8 @@ function viewParams() {
 
 // -- the drawing ----------------------------------------------------------------------------
 const FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
-const SIZE = { village: 16, township: 44, district: 60, joint_org: 34, party_org: 26 };
+// sizes and shapes by what a kind is (its role in the schema), never by its name
+const SIZE = { village: 16, township: 44, district: 60, joint: 34, organisation: 26 };
 
 function makeCy() {
   cy = cytoscape({
@@ -73,16 +74,16 @@ function makeCy() {
         'min-zoomed-font-size': 7, 'text-background-color': '#ffffff',
         'text-background-opacity': 0.75, 'text-background-padding': 1,
         'border-width': 1, 'border-color': '#8a8a8a' } },
-      { selector: 'node[legend = "township"]', style: { 'font-size': 36, 'text-max-width': 300, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
-      { selector: 'node[legend = "district"]', style: { 'font-size': 48, 'text-max-width': 400, 'font-weight': 'bold', 'min-zoomed-font-size': 3, 'z-index': 6 } },
-      { selector: 'node[legend != "village"]', style: { 'text-wrap': 'wrap', 'text-max-width': 130 } },
-      { selector: 'node[legend = "joint_org"], node[legend = "party_org"]', style: { shape: 'round-diamond', 'font-size': 12, 'min-zoomed-font-size': 5, 'z-index': 4 } },
-      { selector: 'node[legend = "enterprise"], node[legend = "university"], node[legend = "agency"]', style: { shape: 'round-rectangle', 'font-size': 12, 'min-zoomed-font-size': 5 } },
-      { selector: 'node[legend = "place"]', style: { shape: 'round-triangle', 'min-zoomed-font-size': 6 } },
+      { selector: 'node[role = "township"]', style: { 'font-size': 36, 'text-max-width': 300, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
+      { selector: 'node[role = "district"]', style: { 'font-size': 48, 'text-max-width': 400, 'font-weight': 'bold', 'min-zoomed-font-size': 3, 'z-index': 6 } },
+      { selector: 'node[role != "village"]', style: { 'text-wrap': 'wrap', 'text-max-width': 130 } },
+      { selector: 'node[role = "joint"], node[role = "organisation"]', style: { shape: 'round-diamond', 'font-size': 12, 'min-zoomed-font-size': 5, 'z-index': 4 } },
+      { selector: 'node[role = "partner"], node[role = "other"]', style: { shape: 'round-rectangle', 'font-size': 12, 'min-zoomed-font-size': 5 } },
+      { selector: 'node[role = "place"]', style: { shape: 'round-triangle', 'min-zoomed-font-size': 6 } },
       { selector: 'node[status = "weak"]', style: { width: 30, height: 30, 'border-width': 7, 'font-size': 16, 'border-color': STATUS.weak.color, 'min-zoomed-font-size': 4, 'z-index': 8 } },
       { selector: 'node[status = "strong"]', style: { width: 30, height: 30, 'border-width': 7, 'font-size': 16, 'border-color': STATUS.strong.color, 'min-zoomed-font-size': 4, 'z-index': 8 } },
       { selector: 'edge', style: { width: 1, 'line-color': '#d4d4cc', 'curve-style': 'haystack', 'haystack-radius': 0, opacity: 0.8 } },
-      { selector: 'edge[relation != "part_of"]', style: { width: 3, 'line-color': '#7d7d74' } },
+      { selector: 'edge[relrole != "part_of"]', style: { width: 3, 'line-color': '#7d7d74' } },
       { selector: '.faded', style: { opacity: 0.12, 'text-opacity': 0.1 } },
       { selector: '.gone', style: { display: 'none' } },
       { selector: 'node.near', style: { opacity: 1, 'text-opacity': 1, 'min-zoomed-font-size': 0, 'z-index': 20 } },
@@ -119,9 +120,9 @@ function scaleLabels() {
   if (Math.abs(z - lastZoom) < 1e-3) return;
   lastZoom = z;
   cy.batch(() => {
-    for (const [kind, [px, lo, hi]] of Object.entries(LABEL_PX)) {
+    for (const [role, [px, lo, hi]] of Object.entries(LABEL_PX)) {
       const size = Math.max(lo, Math.min(hi, px / z));
-      cy.nodes(`[legend = "${kind}"]`).style({ 'font-size': size, 'text-max-width': size * 9 });
+      cy.nodes(`[role = "${role}"]`).style({ 'font-size': size, 'text-max-width': size * 9 });
     }
     // weak and strong rings stay visible from afar
     const ring = Math.max(30, 16 / z);
@@ -143,11 +144,15 @@ function hover(node) {
 function draw(view) {
   const els = [];
   for (const n of view.nodes) {
-    const k = KINDS[n.legend] || KINDS.place;
-    els.push({ group: 'nodes', data: { ...n, color: k.color, size: SIZE[n.legend] || 18 },
+    const role = roleOf(n.legend);
+    const color = KINDS[n.legend] ? KINDS[n.legend].color : '#7f7f7f';
+    els.push({ group: 'nodes', data: { ...n, role, color, size: SIZE[role] || 18 },
       position: { x: n.x, y: n.y } });
   }
-  for (const e of view.edges) els.push({ group: 'edges', data: { ...e, id: `e:${e.id}` } });
+  for (const e of view.edges) {
+    const relrole = (RELATIONS[e.relation] && RELATIONS[e.relation].role) || '';
+    els.push({ group: 'edges', data: { ...e, relrole, id: `e:${e.id}` } });
+  }
   cy.batch(() => {
     cy.elements().remove();
     cy.add(els);
@@ -254,6 +259,7 @@ async function load() {
   let view;
   try {
     view = await get('/v1/view', viewParams());
+    await modelReady;  // the kinds' colours and labels
     performance.mark('graphsvc:view-fetched');
   } catch (err) {
     if (seq !== loadSeq) return;
@@ -325,7 +331,8 @@ function fillYears(view) {
 }
 
 // -- presets and filters -------------------------------------------------------------------
-const PRESETS = [
+// the models' presets come with the data model (/v1/meta)
+const presets = () => [
   ['all', {}], ['weak_linked', { preset: 'weak_linked' }], ['gaps', { preset: 'gaps' }],
   ...Object.keys(MODELS).map((m) => [`model:${m}`, { model: m }]),
 ];
@@ -333,7 +340,7 @@ const PRESETS = [
 function renderPresets() {
   const box = $('presets');
   box.replaceChildren();
-  for (const [key, params] of PRESETS) {
+  for (const [key, params] of presets()) {
     const name = key.startsWith('model:') ? label(MODELS, key.slice(6)) : t(`preset_${key}`);
     const on = key === 'all' ? !state.preset && !state.model && !state.ego
       : Object.entries(params).every(([k, v]) => state[k] === v);
@@ -621,12 +628,16 @@ function setLanguage(l) {
 }
 
 let meta = null;
+// the data model (kinds with labels, colours and roles; models; relations), asked for once,
+// beside the first view
+let modelReady = null;
 async function start() {
   onTokenNeeded(askForToken);
   state = readUrl();
   setLang(state.lang || 'zh');
   applyWords(document);
   makeCy();
+  modelReady = get('/v1/meta').then((m) => { setModel(m.model); renderPresets(); });
   renderPresets();
   window.graphsvcMap = { get cy() { return cy; }, get state() { return state; },
     get view() { return lastView; }, pngSize: (s) => pngSize(cy, s) };
@@ -681,13 +692,13 @@ async function start() {
 
   // Every control is wired before the first view is drawn: the page may be used (a click on
   // 导出, say) as soon as the map shows, while the township list is still on its way.
-  const [view, towns] = await Promise.all([
-    load(),
-    get('/v1/entities', { kind: 'township', limit: 500 }).catch(() => ({ data: [] })),
-  ]);
-  void view;
+  await Promise.all([load(), modelReady]);
+  const towns = ROLES.township
+    ? await get('/v1/entities', { kind: ROLES.township, limit: 500 }).catch(() => ({ data: [] }))
+    : { data: [] };
   townships = towns.data.map((x) => ({ id: x.id, name: x.name }));
-  meta = { kinds: Object.keys(KINDS).filter((k) => k !== 'joint_org') };
+  meta = { kinds: Object.keys(KINDS).filter((k) => roleOf(k) !== 'joint') };
+  renderPresets();
   fillFilters(meta);
   syncControls();
   if (state.tab) showTab(state.tab);

@@ -1,11 +1,17 @@
 // The side panel: everything the service knows about one entity, with sources.
-import { KINDS, STATUS, RELATIONS, getLang } from './i18n.js';
+import { KINDS, STATUS, RELATIONS, getLang, roleOf } from './i18n.js';
 
 const money = (v, unit) => (unit === 'yuan' && v >= 10000 ? `${(v / 10000).toLocaleString()} 万元` : `${v}${unit ? ` ${unit}` : ''}`);
 
 export async function renderPanel(box, id, year, ctx) {
   const { el, t, label, get } = ctx;
   const params = year ? { year } : {};
+  // a member's role beside its name: the lead one (龙头) in words, the plain one not at all
+  const roleNote = (relation, role) => {
+    const r = RELATIONS[relation] || {};
+    if (!role || role === r.plain_role) return null;
+    return el('small', { text: ` (${role === r.lead_role ? t('role_lead') : role})` });
+  };
   const e = await get(`/v1/entities/${encodeURIComponent(id)}`, params);
   const st = e.status || { status: 'unknown', evidence: [] };
   const parts = [];
@@ -63,7 +69,7 @@ export async function renderPanel(box, id, year, ctx) {
       for (const n of list.slice(0, 200)) {
         const v = n.via;
         ul.append(el('li', {}, el('a', { tabindex: '0', text: n.entity.name, onclick: () => ctx.select(n.entity.id) }),
-          v.role && v.role !== 'member' ? el('small', { text: ` (${v.role === 'lead' ? t('role_lead') : v.role})` }) : null,
+          roleNote(v.relation, v.role),
           v.since ? el('small', { text: ` ${v.since}–${v.until || ''}` }) : null,
           v.cite ? el('span', { class: 'src', 'data-source': v.cite, text: v.cite }) : null));
       }
@@ -76,7 +82,7 @@ export async function renderPanel(box, id, year, ctx) {
   box.replaceChildren(...parts);
 
   // more, from the other endpoints: members, pairing advice, organisation tree
-  if (e.kind === 'party_org') {
+  if (roleOf(e.kind) === 'organisation') {
     const m = await get(`/v1/organisations/${encodeURIComponent(e.id)}/members`, params).catch(() => null);
     if (m && m.data.length) {
       const ul = el('ul', { class: 'members' }, ...m.data.map((x) => el('li', {},
@@ -86,7 +92,7 @@ export async function renderPanel(box, id, year, ctx) {
       box.append(el('h3', { text: `${t('members')} (${m.data.length})${m.model_label ? ` · ${m.model_label}` : ''}` }), ul);
     }
   }
-  if (e.kind === 'village') {
+  if (roleOf(e.kind) === 'village') {
     const r = await get(`/v1/entities/${encodeURIComponent(e.id)}/recommendations`, { ...params, limit: 5 }).catch(() => null);
     if (r && r.data.length) {
       const ol = el('ol', { class: 'advice' });
@@ -99,11 +105,11 @@ export async function renderPanel(box, id, year, ctx) {
       box.append(el('h3', { text: t('advice') }), ol);
     }
   }
-  if (['township', 'district', 'party_org'].includes(e.kind)) {
+  if (['township', 'district', 'organisation'].includes(roleOf(e.kind))) {
     const tr = await get(`/v1/entities/${encodeURIComponent(e.id)}/tree`, { depth: 2 }).catch(() => null);
     if (tr && tr.root.children.length) {
       const grow = (node) => el('li', {}, el('a', { tabindex: '0', text: node.entity.name, onclick: () => ctx.select(node.entity.id) }),
-        node.role && node.role !== 'member' ? el('small', { text: ` (${node.role === 'lead' ? t('role_lead') : node.role})` }) : null,
+        roleNote(node.relation, node.role),
         node.children.length ? el('ul', {}, ...node.children.slice(0, 60).map(grow)) : null);
       box.append(el('details', { class: 'tree' }, el('summary', { text: t('tree') }), el('ul', {}, grow(tr.root))));
     }

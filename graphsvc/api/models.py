@@ -72,13 +72,59 @@ class LastReload(Out):
     would_lose: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
+class LegendEntry(Out):
+    """One entry of the map's legend: a kind (or the joint organisations), labels and colour."""
+
+    name: str
+    zh: str
+    en: str
+    color: str | None = None
+    role: str | None = Field(default=None, description="what the kind is to the queries "
+                             "(village, township, organisation, partner, ...), if anything")
+    joint: bool = Field(default=False, description="the joint organisations' entry: "
+                        "organisations of the `organisation` kind that are joint bodies")
+
+
+class ModelEntry(Out):
+    """One joint-building model: its name and labels."""
+
+    name: str
+    zh: str | None = None
+    en: str | None = None
+
+
+class RelationEntry(Out):
+    """One kind of relation: its name, labels and role."""
+
+    name: str
+    zh: str
+    en: str
+    role: str | None = None
+    directed: bool = True
+    lead_role: str | None = Field(default=None, description="the `role` value of a lead member")
+    plain_role: str | None = Field(default=None, description="the plain `role` value (not shown)")
+
+
+class DataModelOut(Out):
+    """The data model the seed is read with (its own schema.yaml or the packaged one): what a
+    page needs to draw and label it without knowing any kind by name."""
+
+    legend: list[LegendEntry]
+    models: list[ModelEntry]
+    relations: list[RelationEntry]
+    roles: dict[str, str] = Field(description="role -> the kind that plays it")
+    relation_roles: dict[str, str] = Field(description="role -> the relation that plays it")
+
+
 class MetaOut(Out):
-    """What is serving: data version, load time, sources with licences, the load report."""
+    """What is serving: data version, load time, sources with licences, the load report, and
+    the data model (kinds with labels, colours and roles; models; relations)."""
 
     data_version: str
     loaded_at: datetime
     graphsvc_version: str
     sources: list[SourceOut]
+    model: DataModelOut
     report: dict[str, Any]
     last_reload: LastReload | None = None
 

@@ -98,11 +98,11 @@ def show_coverage(r: q.CoverageResult) -> str:
 
 
 def show_outcomes(r: q.OutcomesResult) -> str:
-    a = table(["model", "entity", "indicator", "value", "unit", "year", "source"],
+    a = table(["model", "entity", "key", "value", "unit", "year", "source"],
               [(o.model_label or "-", o.entity.name, o.key,
                 "" if o.value is None else f"{o.value:,.10g}", o.unit, o.year, o.source)
                for o in r.data])
-    b = table(["model", "indicator", "total", "unit", "n", "years", "sources"],
+    b = table(["model", "key", "total", "unit", "n", "years", "sources"],
               [(t.model or "-", t.key, f"{t.total:,.10g}", t.unit, t.n,
                 ",".join(map(str, t.years)), ",".join(t.sources)) for t in r.by_model])
     return f"{r.total} indicators{shown(r)}\n{a}\n\ntotals by model (every indicator)\n{b}"

@@ -26,7 +26,7 @@ from graphsvc.export.layout import ring_layout
 from graphsvc.export.prepare import Prepared
 from graphsvc.export.prepare import prepare as prepare_graph
 from graphsvc.export.source import GraphSource, NetworkSource
-from graphsvc.export.subgraph import FILTERS, subgraph
+from graphsvc.export.subgraph import FILTERS, schema_of, subgraph
 
 __all__ = ["FORMATS", "OPTIONS", "ExportContext", "Files", "Format", "export", "prepare_network",
            "subgraph", "write_files", "ZipFiles"]
@@ -65,7 +65,9 @@ def prepare_network(net: GraphSource, **filters: Any) -> Prepared:
             year = net.default_year()
         statuses = net.statuses(year)
     positions = ring_layout(g) if filters.get("layout") else None
-    return prepare_graph(g, statuses, year, filters.get("color_by", "kind"), positions)
+    schema = schema_of(net)
+    colors = {k: s.color for k, s in schema.kinds.items() if s.color}
+    return prepare_graph(g, statuses, year, filters.get("color_by", "kind"), positions, colors)
 
 
 def _graph_attrs(net: GraphSource, p: Prepared) -> dict[str, Any]:

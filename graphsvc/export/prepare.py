@@ -46,11 +46,6 @@ EDGE_TYPES: dict[str, AttrType] = {
 # Reserved for what prepare adds: a graph attribute of the same name is replaced.
 ADDED_NODE_COLUMNS = frozenset({"label", "status", "color", "status_color", "degree", "size"})
 
-KIND_COLORS: dict[str, str] = {
-    "district": "#393b79", "township": "#6b6ecf", "village": "#2ca02c",
-    "enterprise": "#ff7f0e", "university": "#9467bd", "agency": "#8c564b",
-    "party_org": "#d62728", "grid": "#17becf", "place": "#bcbd22",
-}
 STATUS_COLORS: dict[str, str] = {"weak": "#e6550d", "strong": "#31a354", "unknown": "#bdbdbd"}
 OTHER_COLOR = "#7f7f7f"
 
@@ -264,9 +259,12 @@ def _edges(graph: nx.Graph) -> Iterator[tuple[Any, Any, Any, Mapping[Any, Any]]]
 
 def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
             year: int | None = None, color_by: str = "kind",
-            positions: Mapping[Any, tuple[float, float]] | None = None) -> Prepared:
-    """Clean and type the nodes and edges of `graph`, adding label, status, colours and size."""
+            positions: Mapping[Any, tuple[float, float]] | None = None,
+            kind_colors: Mapping[str, str] | None = None) -> Prepared:
+    """Clean and type the nodes and edges of `graph`, adding label, status, colours and size
+    (`kind_colors`: the colour of each kind, from the schema; others are grey)."""
     statuses = statuses or {}
+    kind_colors = kind_colors or {}
     nodes: list[tuple[str, dict[str, Scalar]]] = []
     node_seen: dict[str, set[type]] = {}
     edge_seen: dict[str, set[type]] = {}
@@ -300,7 +298,7 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
         added: dict[str, Scalar] = {
             "label": _text(label), "status": status,
             "color": STATUS_COLORS.get(status, OTHER_COLOR) if color_by == "status"
-            else KIND_COLORS.get(kind, OTHER_COLOR),
+            else kind_colors.get(kind, OTHER_COLOR),
             "status_color": STATUS_COLORS.get(status, OTHER_COLOR),
             "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
         }

@@ -8,6 +8,7 @@ import networkx as nx
 
 from graphsvc.errors import GraphsvcError, InvalidQuery
 from graphsvc.export.source import GraphSource, NetworkSource
+from graphsvc.model.schema import Schema, default_schema
 
 FILTERS = ("township", "model", "kind", "ego", "hops", "relation")
 
@@ -39,10 +40,17 @@ def _resolve(net: GraphSource, ref: str, option: str) -> str:
         raise InvalidQuery(f"{option}: {exc}") from exc
 
 
+def schema_of(net: GraphSource) -> Schema:
+    """The schema of a network, or the packaged one for a bare graph."""
+    schema = getattr(net, "schema", None)
+    return schema if isinstance(schema, Schema) else default_schema()
+
+
 def township_nodes(net: GraphSource, ref: str) -> set[str]:
     """The township itself and every entity whose township is it."""
     g: nx.MultiDiGraph = net.graph
-    townships = [n for n, k in g.nodes(data="kind") if k == "township"]
+    town_kind = schema_of(net).kind("township")
+    townships = [n for n, k in g.nodes(data="kind") if k == town_kind]
     node = _resolve(net, ref, "township") if ref not in townships else ref
     if node not in townships:
         names = ", ".join(f"{t} {g.nodes[t].get('name', '')}".strip() for t in townships)

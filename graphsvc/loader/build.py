@@ -100,6 +100,8 @@ class _Builder:
         no more memory than its nodes.
         """
         pending: list[tuple[str, str, str, str, str, int]] = []
+        town_kind = self.schema.kind("township")  # a unit whose parent is one sits in it
+        parent_of = self.schema.relation("part_of")
         for row in self.seed.iter_divisions():
             d = row.record
             self.check_source(row)
@@ -148,7 +150,8 @@ class _Builder:
                 "subtype": self.intern(d.subtype),
                 "name": d.name,
                 "register_name": d.register_name,
-                "township": parent if spec.parent == "township" else None,
+                "township": parent if town_kind is not None and spec.parent == town_kind
+                else None,
                 "code": d.code,
                 "source": self.intern(d.source),
             }
@@ -176,8 +179,8 @@ class _Builder:
                         "code",
                     )
                 )
-            else:
-                self.add_edge(code, parent, "part_of", {"source": source})
+            elif parent_of is not None:
+                self.add_edge(code, parent, parent_of, {"source": source})
 
     def intern(self, value: str | None) -> str | None:
         """One shared string object per distinct value (kinds, codes of parents, sources)."""
@@ -228,17 +231,19 @@ class _Builder:
                 continue
             seen.add(e.id)
             pending.append(row)
+        town_kind = self.schema.kind("township")
         for row in pending:
             e = row.record
             township = None
             if e.township:
                 township = self.resolve(row, "township", e.township)
-                if township is not None and self.g.nodes[township]["kind"] != "township":
+                if township is not None and self.g.nodes[township]["kind"] != town_kind:
                     self.err(
                         row,
                         "township",
-                        f"'{e.township}' is a {self.g.nodes[township]['kind']}, not a township",
-                        "give the township's code or name",
+                        f"'{e.township}' is a {self.g.nodes[township]['kind']}, not a "
+                        f"{town_kind or 'kind with role township in the schema'}",
+                        f"give the {town_kind or 'township'}'s code or name",
                     )
                     township = None
             attrs = {
@@ -406,15 +411,12 @@ class _Builder:
             self.check_enum(row, "fact", "fact", [f.fact])
             if f.model:
                 self.check_enum(row, "model", "model", [f.model])
-            if f.fact in ("indicator", "declared_count") and f.value is None:
+            spec = self.schema.fact(f.fact)
+            if spec.value is not None and f.value is None:
                 self.err(row, "value", f"a {f.fact} needs a number", "write the figure, e.g. 161.4")
-            if (
-                f.fact == "declared_count"
-                and f.value is not None
-                and not float(f.value).is_integer()
-            ):
-                self.err(row, "value", "a declared count is a whole number", "write e.g. 5")
-            if f.fact in ("indicator", "honour", "designation") and f.year is None:
+            if spec.value == "count" and f.value is not None and not float(f.value).is_integer():
+                self.err(row, "value", f"a {spec.en or f.fact} is a whole number", "write e.g. 5")
+            if spec.year and f.year is None:
                 self.err(
                     row,
                     "year",
@@ -424,7 +426,7 @@ class _Builder:
             target = self.resolve(row, "entity", f.entity)
             if target is not None:
                 out[target].append(Fact.from_row(f, target, self.intern))
-                if f.fact == "declared_count":
+                if spec.value == "count":
                     self.fact_rows.append((target, row))
         return out
 
@@ -433,7 +435,7 @@ class _Builder:
         for node, row in self.fact_rows:
             f = row.record
             spec = self.schema.counts.get(f.key)
-            if f.fact != "declared_count" or spec is None:
+            if spec is None:
                 continue
             edges = (
                 self.g.in_edges(node, data=True)

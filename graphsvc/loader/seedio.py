@@ -32,8 +32,8 @@ from graphsvc.model.records import (
 from graphsvc.model.schema import (
     SCHEMA_FILE,
     Schema,
+    default_schema,
     default_schema_text,
-    parse_schema,
     parse_schema_file,
 )
 from graphsvc.model.status import Rules
@@ -481,9 +481,11 @@ NO_RULES_HINT = (
 )
 
 
-def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
-    """Read and check the status rules. An empty file, or one without both `weak` and
-    `strong`, is an error: "no rules" is written `weak: []` and `strong: []`."""
+def read_rules(path: Path, shown: str, schema: Schema | None = None
+               ) -> tuple[Rules, list[Problem]]:
+    """Read and check the status rules (their fact types against the schema). An empty file,
+    or one without both `weak` and `strong`, is an error: "no rules" is written `weak: []`
+    and `strong: []`."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -497,7 +499,7 @@ def read_rules(path: Path, shown: str) -> tuple[Rules, list[Problem]]:
             return Rules(), [Problem(shown, node_line(node, ()),
                                      f"has no {' and no '.join(absent)} rules", NO_RULES_HINT)]
     try:
-        return Rules.model_validate(data), []
+        return Rules.model_validate(data, context={"schema": schema}), []
     except ValidationError as exc:
         return Rules(), validation_problems(exc, node, shown, "see docs/seed-format.md, rules.yaml")
 
@@ -594,11 +596,11 @@ def read_seed(root: Path, progress: Progress | None = None) -> SeedFiles:
         else:
             schema, sp = None, [bad]
     else:
-        schema, sp = parse_schema(default_schema_text(), "graphsvc/" + SCHEMA_FILE)
+        schema, sp = default_schema(), []
     problems += sp
     shown = _display(root, RULES_FILE)
     bad = file_problem(root / RULES_FILE, shown)
-    rules, rp = read_rules(root / RULES_FILE, shown) if bad is None else (Rules(), [bad])
+    rules, rp = read_rules(root / RULES_FILE, shown, schema) if bad is None else (Rules(), [bad])
     problems += rp
     seed = SeedFiles(root=root, schema=schema, rules=rules, progress=progress)
     seed.data_version, seed.files = seed_version(root)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from graphsvc.model.records import Fact
+from graphsvc.model.schema import Schema, default_schema
 
 StatusName = Literal["weak", "strong", "unknown"]
 
@@ -19,17 +20,37 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
     id: str = Field(min_length=1)
     description: str = ""
-    fact: Literal["indicator", "honour", "designation"]
+    fact: str = Field(min_length=1)
+    """A fact type of the schema (`facts:` in schema.yaml)."""
     keys: list[str] = Field(min_length=1)
     below: float | None = Field(default=None, ge=0)
     at_least: float | None = Field(default=None, ge=0)
     max_age_years: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _check(self) -> Rule:
-        if self.fact == "indicator" and self.below is None and self.at_least is None:
-            raise ValueError(f"rule '{self.id}': an indicator rule needs 'below' or 'at_least'")
+    def _check(self, info: ValidationInfo) -> Rule:
+        ctx = info.context if isinstance(info.context, dict) else {}
+        schema = ctx["schema"] if "schema" in ctx else default_schema()
+        if not isinstance(schema, Schema):
+            return self  # the seed's schema is broken (and reported): nothing to check against
+        types = schema.enums.get("fact", [])
+        if self.fact not in types:
+            raise ValueError(f"rule '{self.id}': unknown fact type '{self.fact}'; use one of: "
+                             + ", ".join(t for t in types if t in schema.facts
+                                         and schema.facts[t].value != "count"))
+        measure = self.fact in schema.measures
+        if measure and not self.thresholds:
+            raise ValueError(f"rule '{self.id}': a rule on {self.fact} figures needs 'below' "
+                             "or 'at_least'")
+        if self.thresholds and not measure:
+            raise ValueError(f"rule '{self.id}': a {self.fact} has no figure to compare: drop "
+                             "'below' / 'at_least', or use a measured fact type")
         return self
+
+    @property
+    def thresholds(self) -> bool:
+        """Whether the rule compares a figure (`below` or `at_least`)."""
+        return self.below is not None or self.at_least is not None
 
     def matches(self, fact: Fact, year: int) -> bool:
         """Whether this fact, as of `year`, is evidence under this rule."""
@@ -39,7 +60,7 @@ class Rule(BaseModel):
             return False
         if self.max_age_years is not None and year - fact.year > self.max_age_years:
             return False
-        if self.fact == "indicator":
+        if self.thresholds:
             if fact.value is None:
                 return False
             if self.below is not None and not fact.value < self.below:
@@ -57,10 +78,20 @@ class Rules(BaseModel):
     weak: list[Rule] = Field(default_factory=list)
     strong: list[Rule] = Field(default_factory=list)
     on_tie: Literal["weak", "strong"] = "strong"
+    income_key: str | None = Field(default=None, min_length=1)
+    """The measured figure of a village's collective economy, which pairing advice compares
+    (发展相促); when not given, the one key the threshold rules compare, if they share one."""
 
     def keys(self) -> set[str]:
         """Every fact key any rule looks at."""
         return {k for r in [*self.weak, *self.strong] for k in r.keys}
+
+    def income(self) -> str | None:
+        """The income key: `income_key`, else the single key every threshold rule compares."""
+        if self.income_key is not None:
+            return self.income_key
+        keys = {k for r in [*self.weak, *self.strong] if r.thresholds for k in r.keys}
+        return next(iter(keys)) if len(keys) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,8 @@ def edge_out(u: str, v: str, key: str, d: dict[str, Any], forward: bool = True) 
 def edge_text(net: Network, e: PathEdge) -> str:
     """An edge as a path step: `—成员→` walked forwards, `←成员—` backwards."""
     label = e.label
-    if e.role and e.role != "member":
+    spec = net.schema.relations.get(e.relation)
+    if e.role and (spec is None or e.role != spec.plain_role):
         label += f"({net.schema.label('role', e.role)})"
     if not net.graph.edges[e.source, e.target, e.key].get("directed", True):
         return f" —{label}— "
@@ -125,7 +126,7 @@ def check_year(net: Network, year: int | None) -> int:
 
 def check_models(net: Network, models: Iterable[str] | None) -> list[str]:
     """The model names asked for (all when None), checked against the schema."""
-    valid = list(net.schema.enums.get("model", []))
+    valid = net.schema.model_names
     if models is None:
         return valid
     chosen = [m.strip() for m in models if m.strip()]
@@ -153,9 +154,11 @@ def resolve_township(net: Network, township: str | None) -> str | None:
     if township is None:
         return None
     node = net.resolve(township)
-    if net.graph.nodes[node]["kind"] != "township":
-        raise InvalidQuery(f"'{township}' is a {net.graph.nodes[node]['kind']}, not a township; "
-                           "give a township code or name such as 周口店地区")
+    town_kind = net.schema.kind("township")
+    if net.graph.nodes[node]["kind"] != town_kind:
+        raise InvalidQuery(f"'{township}' is a {net.graph.nodes[node]['kind']}, not a "
+                           f"{town_kind or 'township'}; give the code or name of a "
+                           f"{net.schema.kinds[town_kind].en if town_kind else 'township'}")
     return node
 
 
@@ -174,17 +177,9 @@ class Indexes:
 
 
 
-def is_joint(attrs: dict[str, Any]) -> bool:
-    """Whether a node is a joint party organisation (a model other than grid, or form joint).
-
-    Party groups (党小组, the grid model) sit inside one village and are not joint bodies.
-    """
-    if attrs.get("kind") != "party_org" or attrs.get("level") == "党小组":
-        return False
-    if attrs.get("model") == "grid":
-        return False
-    forms = set(str(attrs.get("form") or "").split(";"))
-    return bool(attrs.get("model")) or "joint" in forms
+def is_joint(net: Network, node: str) -> bool:
+    """Whether a node is a joint organisation (the schema says which: `joint:`)."""
+    return net.schema.is_joint(net.graph.nodes[node])
 
 
 def indexes(net: Network) -> Indexes:
@@ -197,27 +192,31 @@ def _build_indexes(net: Network) -> Indexes:
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     orgs_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     partners: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    schema = net.schema
+    member, partner = schema.relation("member"), schema.relation("partner")
     for u, v, k, rel in g.edges(keys=True, data="relation"):
-        if rel == "member_of":
+        if rel == member:
             members[v].append((u, k))
             orgs_of[u].append((v, k))
-        elif rel == "partner_of":
+        elif rel == partner:
             partners[u].append((v, k, True))
             partners[v].append((u, k, False))
     villages: dict[str, list[str]] = defaultdict(list)
     townships: list[str] = []
     joint: list[str] = []
+    village, town = schema.kind("village"), schema.kind("township")
     for node, attrs in g.nodes(data=True):
-        if attrs["kind"] == "village" and attrs.get("township"):
+        if attrs["kind"] == village and attrs.get("township"):
             villages[attrs["township"]].append(node)
-        elif attrs["kind"] == "township":
+        elif attrs["kind"] == town:
             townships.append(node)
-        elif is_joint(attrs):
+        elif schema.is_joint(attrs):
             joint.append(node)
     declared: dict[str, dict[str, int]] = defaultdict(dict)
+    counted = {f for f, spec in schema.facts.items() if spec.value == "count"}
     for node, facts in net.facts.items():
         for f in sorted(facts, key=lambda f: f.year or 0):
-            if f.fact == "declared_count" and f.value is not None:
+            if f.fact in counted and f.value is not None:
                 declared[node][f.key] = int(f.value)
     built = Indexes(
         members={k: sorted(v) for k, v in members.items()},

@@ -85,9 +85,11 @@ class CoverageResult(BaseModel):
 def _org_counts(net: Network, org: str) -> tuple[int, int]:
     """Declared and recorded village members of an org (recorded stands in when none declared)."""
     idx = indexes(net)
+    village = net.schema.kind("village")
     recorded = sum(1 for m, _ in idx.members.get(org, [])
-                   if net.graph.nodes[m]["kind"] == "village")
-    declared = idx.declared.get(org, {}).get("members.village", recorded)
+                   if net.graph.nodes[m]["kind"] == village)
+    key = net.schema.member_count(village) if village is not None else None
+    declared = idx.declared.get(org, {}).get(key, recorded) if key else recorded
     return declared, recorded
 
 
@@ -134,7 +136,7 @@ def _coverage(net: Network, y: int) -> CoverageResult:
         inside = 0
         statuses: Counter[str] = Counter()
         for v in vills:
-            orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])]
+            orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(net, o)]
             inside += bool(orgs)
             practised = {g.nodes[o].get("model") for o in orgs}
             practised.update(m for m in models if v in by_fact.get(m, ()))
@@ -181,8 +183,10 @@ def _membership(orgs: int, without: int) -> str:
 def _model_row(net: Network, model: str, year: int, fact_villages: set[str]) -> ModelCoverage:
     idx = indexes(net)
     g = net.graph
-    orgs = [o for o, a in g.nodes(data=True) if a.get("kind") == "party_org"
-            and a.get("model") == model] if model == "grid" else [
+    organisation = net.schema.kind("organisation")
+    # a model inside one village (grids) has organisations that are not joint ones
+    orgs = [o for o, a in g.nodes(data=True) if a.get("kind") == organisation
+            and a.get("model") == model] if not net.schema.joint_model(model) else [
         o for o in idx.joint_orgs if g.nodes[o].get("model") == model]
     kinds: Counter[str] = Counter()
     members: set[str] = set()
@@ -191,7 +195,8 @@ def _model_row(net: Network, model: str, year: int, fact_villages: set[str]) -> 
             if m not in members:
                 members.add(m)
                 kinds[g.nodes[m]["kind"]] += 1
-    member_villages = {m for m in members if g.nodes[m]["kind"] == "village"}
+    village = net.schema.kind("village")
+    member_villages = {m for m in members if g.nodes[m]["kind"] == village}
     practising = member_villages | fact_villages
     st = Counter(status_of(net, v, year).status for v in practising)
     counts = [_org_counts(net, o) for o in orgs]
@@ -279,9 +284,10 @@ def outcomes(net: Network, year: int | None = None, model: str | None = None,
 def _outcomes(net: Network, year: int | None, model: str | None) -> OutcomesResult:
     """Every indicator of a year and model (None: all), sorted, with the totals by model."""
     data: list[Outcome] = []
+    measures = net.schema.measures
     for node in sorted(net.facts):
         for f in net.facts[node]:
-            if f.fact != "indicator" or (year is not None and f.year != year):
+            if f.fact not in measures or (year is not None and f.year != year):
                 continue
             m = _fact_model(net, node, f.model)
             if model is not None and m != model:
@@ -289,7 +295,7 @@ def _outcomes(net: Network, year: int | None, model: str | None) -> OutcomesResu
             data.append(Outcome(entity=ref(net, node), model=m, model_label=model_label(net, m),
                                 key=f.key, value=f.value, unit=f.unit, qualifier=f.qualifier,
                                 year=f.year, source=f.source, note=f.note))
-    order = {m: i for i, m in enumerate(net.schema.enums.get("model", []))}
+    order = {m: i for i, m in enumerate(net.schema.model_names)}
 
     def sort_key(o: Outcome) -> tuple[int, str, int, str]:
         return (order.get(o.model or "", len(order)), o.key, o.year or 0, o.entity.id)

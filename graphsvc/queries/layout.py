@@ -76,7 +76,8 @@ def _compute(net: Network) -> dict[str, Point]:
     g = net.graph
     idx = indexes(net)
     pos: dict[str, Point] = {}
-    townships = sorted(n for n, k in g.nodes(data="kind") if k == "township")
+    town_kind, district = net.schema.kind("township"), net.schema.kind("district")
+    townships = sorted(n for n, k in g.nodes(data="kind") if k == town_kind)
     blocks = [(t, *_block(net, idx.villages.get(t, []))) for t in townships]
     # pack the blocks in rows about as wide as the whole is tall
     area = sum((2 * r) ** 2 for *_, r in blocks)
@@ -97,7 +98,7 @@ def _compute(net: Network) -> dict[str, Point]:
     by_parent: dict[str, list[Point]] = defaultdict(list)
     for t in townships:
         for parent in g.successors(t):
-            if g.nodes[parent].get("kind") == "district":
+            if g.nodes[parent].get("kind") == district:
                 by_parent[parent].append(centres[t])
     for d, pts in sorted(by_parent.items()):
         pos[d] = (sum(p[0] for p in pts) / len(pts), min(p[1] for p in pts) - 3 * SPACING)
@@ -130,11 +131,12 @@ def _place_rest(net: Network, pos: dict[str, Point], centres: dict[str, Point]) 
         cells[int(p[0] // SPACING), int(p[1] // SPACING)].append(p)
         return p
 
+    places = {net.schema.kind("district"), net.schema.kind("township")} - {None}
     for _ in range(3):  # a few passes: an enterprise may hang on an organisation placed first
         pending = []
         for n in rest:
             linked = [pos[m] for m in (*g.predecessors(n), *g.successors(n))
-                      if m in pos and g.nodes[m].get("kind") not in ("district", "township")]
+                      if m in pos and g.nodes[m].get("kind") not in places]
             if not linked:
                 town = g.nodes[n].get("township")
                 if town in centres:

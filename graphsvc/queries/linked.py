@@ -30,11 +30,6 @@ from graphsvc.queries.common import (
 )
 
 MAX_HOPS = 4
-PARTNER_MODELS = {
-    frozenset({"village"}): "village_village",
-    frozenset({"village", "enterprise"}): "village_enterprise",
-    frozenset({"village", "university"}): "village_university",
-}
 
 
 class WeakLink(BaseModel):
@@ -87,7 +82,7 @@ def _steps(net: Network, node: str, models: set[str]) -> list[tuple[str, _Trail]
     for org, k1 in idx.orgs_of.get(node, []):
         attrs = g.nodes[org]
         model = attrs.get("model")
-        if not is_joint(attrs) or (model is not None and model not in models):
+        if not is_joint(net, org) or (model is not None and model not in models):
             continue
         e1 = (node, org, k1, True)
         mods = (model,) if model else ()
@@ -96,8 +91,7 @@ def _steps(net: Network, node: str, models: set[str]) -> list[tuple[str, _Trail]
                 out.append((other, _Trail((org, other), (e1, (other, org, k2, False)), (org,),
                                           mods)))
     for other, k, fwd in idx.partners.get(node, []):
-        kinds = frozenset({g.nodes[node]["kind"], g.nodes[other]["kind"]})
-        pmodel = PARTNER_MODELS.get(kinds)
+        pmodel = net.schema.partner_model(g.nodes[node]["kind"], g.nodes[other]["kind"])
         if pmodel is not None and pmodel not in models:
             continue
         u, v = (node, other) if fwd else (other, node)
@@ -242,7 +236,8 @@ def _org_gaps(net: Network, org: str, year: int) -> list[str]:
     out = []
     if not any(status_of(net, m, year).status == "strong" for m in mem):
         out.append("org_without_strong")
-    if not any(g.nodes[m]["kind"] in ("enterprise", "university") for m in mem):
+    partners = net.schema.kinds_with("partner")
+    if not any(g.nodes[m]["kind"] in partners for m in mem):
         out.append("org_without_enterprise_or_university")
     return out
 
@@ -285,6 +280,7 @@ def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], li
     orgs_by_town: dict[str | None, list[str]] = {}
     for o in idx.joint_orgs:
         orgs_by_town.setdefault(g.nodes[o].get("township"), []).append(o)
+    partner_words = " or ".join(sorted(net.schema.kinds_with("partner")))
     no_org = "member of no joint organisation"
     no_strong = f"weak in {y}; no strong entity through a joint organisation or a partnership"
     data: list[_RawGap] = []
@@ -296,7 +292,7 @@ def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], li
         for v in vills:
             st = status_of(net, v, y).status
             unknown += st == "unknown"
-            orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])]
+            orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(net, o)]
             if st == "weak":
                 weak += 1
                 if not links_of(net, v, y, all_models, 1):
@@ -312,7 +308,7 @@ def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], li
         for o in orgs_here:
             for kind in _org_gaps(net, o, y):
                 detail = ("no member is strong in " + str(y) if kind == "org_without_strong"
-                          else f"no enterprise or university member "
+                          else f"no {partner_words} member "
                                f"({model_label(net, g.nodes[o].get('model')) or 'no model'})")
                 found[kind].append((kind, o, detail))
         rows.append(GapSummary(

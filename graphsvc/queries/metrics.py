@@ -112,8 +112,9 @@ def undirected(net: Network, organisational: bool = False) -> nx.Graph:
     g = nx.Graph()
     if not organisational:
         g.add_nodes_from(net.graph.nodes)
+    admin = net.schema.relation("part_of")
     for u, v, k, rel in net.graph.edges(keys=True, data="relation"):
-        if organisational and rel == "part_of":
+        if organisational and rel == admin:
             continue
         if g.has_edge(u, v):
             g.edges[u, v]["edges"].append((u, v, k, rel))

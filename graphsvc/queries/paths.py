@@ -23,9 +23,13 @@ from graphsvc.queries.common import ref as eref
 
 MAX_HOPS = 3
 """The widest ego network asked for (4 hops reach most of a district)."""
-# Administrative edges make every pair of villages of a township two steps apart; paths
-# through an organisation or partnership say more, so they are listed first at equal length.
-ADMIN = {"part_of"}
+# Administrative edges (the relation with role part_of) make every pair of villages of a
+# township two steps apart; paths through an organisation or partnership say more, so they
+# are listed first at equal length.
+
+
+def _admin(net: Network) -> str | None:
+    return net.schema.relation("part_of")
 
 
 class Neighbor(BaseModel):
@@ -56,7 +60,8 @@ def _incident(net: Network, node: str, rels: set[str] | None) -> list[tuple[str,
     out += [(u, edge_out(u, node, k, d, False)) for u, _, k, d in g.in_edges(node, keys=True,
                                                                             data=True)
             if rels is None or d["relation"] in rels]
-    return sorted(out, key=lambda x: (x[1].relation in ADMIN, x[0], x[1].key))
+    admin = _admin(net)
+    return sorted(out, key=lambda x: (x[1].relation == admin, x[0], x[1].key))
 
 
 def check_hops(hops: int) -> int:
@@ -171,7 +176,8 @@ def _edge_between(net: Network, a: str, b: str, rels: set[str] | None) -> PathEd
     stored = [(a, b, k, d) for k, d in net.graph._succ[a].get(b, {}).items()]
     stored += [(b, a, k, d) for k, d in net.graph._succ[b].get(a, {}).items()]
     ok = [x for x in stored if rels is None or x[3]["relation"] in rels]
-    u, v, k, d = min(ok, key=lambda x: (x[3]["relation"] in ADMIN,
+    admin = _admin(net)
+    u, v, k, d = min(ok, key=lambda x: (x[3]["relation"] == admin,
                                         int(x[2][1:]) if x[2][1:].isdigit() else 0))
     return edge_out(u, v, k, d, forward=(u == a))
 
@@ -190,7 +196,8 @@ def paths(net: Network, source: str, target: str, limit: int = 5,
     for nodes in k_shortest_paths(_adjacent(net, rel_set), s, t, limit * 4):
         edges = [_edge_between(net, a, b, rel_set) for a, b in zip(nodes, nodes[1:], strict=False)]
         found.append(path_out(net, nodes, edges))
-    found.sort(key=lambda p: (p.length, sum(e.relation in ADMIN for e in p.edges), p.text))
+    admin = _admin(net)
+    found.sort(key=lambda p: (p.length, sum(e.relation == admin for e in p.edges), p.text))
     data = found[:limit]
     return PathsResult(source=eref(net, s), target=eref(net, t), data=data, count=len(data))
 

@@ -25,6 +25,7 @@ PRINCIPLES: dict[str, str] = {
     "development": "发展相促",
 }
 SCOPES = ("township", "district")
+"""The `scope` option: the village's own township (the default), or the whole district."""
 DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(PRINCIPLES, 1.0)
 
 
@@ -83,51 +84,64 @@ def _tags(attrs: dict[str, object]) -> set[str]:
 
 def tags_of(net: Network, node: str) -> set[str]:
     """Industry tags of a node, of places around it or developed by its joint orgs, and of
-    the enterprises it shares a joint org with."""
+    the partners (enterprises) it shares a joint org with."""
     g = net.graph
     idx = indexes(net)
+    schema = net.schema
+    around = {schema.relation("covers"), schema.relation("located_in")} - {None}
+    place, develops = schema.kind("place"), schema.relation("develops")
+    partners = schema.kinds_with("partner")
     tags = _tags(g.nodes[node])
     for u, _, rel in g.in_edges(node, data="relation"):
-        if rel in ("covers", "located_in") and g.nodes[u]["kind"] == "place":
+        if rel in around and g.nodes[u]["kind"] == place:
             tags |= _tags(g.nodes[u])
     for org, _ in idx.orgs_of.get(node, []):
-        if not is_joint(g.nodes[org]):
+        if not is_joint(net, org):
             continue
         for _, p, rel in g.out_edges(org, data="relation"):
-            if rel == "develops":
+            if rel == develops:
                 tags |= _tags(g.nodes[p])
         for m, _ in idx.members.get(org, []):
-            if g.nodes[m]["kind"] == "enterprise":
+            if g.nodes[m]["kind"] in partners:
                 tags |= _tags(g.nodes[m])
     return tags
 
 
 def resources_of(net: Network, node: str) -> set[str]:
-    """What a node brings: places around it, and partners or org fellows that are not villages."""
+    """What a node brings: places around it, and partners or org fellows that are not villages
+    (`place:SUBTYPE`, `partner:KIND`)."""
     g = net.graph
     idx = indexes(net)
+    schema = net.schema
+    around = {schema.relation("covers"), schema.relation("located_in")} - {None}
+    place, develops = schema.kind("place"), schema.relation("develops")
+    partners = schema.kinds_with("partner")
     res: set[str] = set()
     for u, _, rel in g.in_edges(node, data="relation"):
-        if rel in ("covers", "located_in") and g.nodes[u]["kind"] == "place":
-            res.add(f"place:{g.nodes[u].get('subtype') or 'place'}")
+        if rel in around and g.nodes[u]["kind"] == place:
+            res.add(f"place:{g.nodes[u].get('subtype') or place}")
     for org, _ in idx.orgs_of.get(node, []):
-        if not is_joint(g.nodes[org]):
+        if not is_joint(net, org):
             continue
         for m, _ in idx.members.get(org, []):
-            if g.nodes[m]["kind"] in ("enterprise", "university"):
+            if g.nodes[m]["kind"] in partners:
                 res.add(f"partner:{g.nodes[m]['kind']}")
         for _, p, rel in g.out_edges(org, data="relation"):
-            if rel == "develops":
-                res.add(f"place:{g.nodes[p].get('subtype') or 'place'}")
+            if rel == develops:
+                res.add(f"place:{g.nodes[p].get('subtype') or place}")
     for other, _, _ in idx.partners.get(node, []):
-        if g.nodes[other]["kind"] in ("enterprise", "university"):
+        if g.nodes[other]["kind"] in partners:
             res.add(f"partner:{g.nodes[other]['kind']}")
     return res
 
 
 def _income(net: Network, node: str, year: int) -> float | None:
+    key = net.rules.income()
+    if key is None:
+        return None
+    measures = net.schema.measures
     vals = [(f.year, f.value) for f in net.facts.get(node, [])
-            if f.fact == "indicator" and f.key == "collective_income" and f.value is not None
+            if f.fact in measures and f.key == key and f.value is not None
             and f.year is not None and f.year <= year]
     return max(vals)[1] if vals else None
 
@@ -196,14 +210,17 @@ def recommend(net: Network, ref: str, limit: int = 10, weights: dict[str, float]
         raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
     v = net.resolve(target)
     g = net.graph
-    if g.nodes[v]["kind"] != "village":
-        raise InvalidQuery(f"'{target}' is a {g.nodes[v]['kind']}; pairing advice is for villages")
+    village = net.schema.kind("village")
+    if g.nodes[v]["kind"] != village:
+        raise InvalidQuery(f"'{target}' is a {g.nodes[v]['kind']}; pairing advice is for "
+                           f"{village}s" if village else "the villages of a schema that has them")
     idx = indexes(net)
     town = g.nodes[v].get("township")
-    pool = (idx.villages.get(town, []) if scope == "township"
+    local = scope == SCOPES[0]
+    pool = (idx.villages.get(town, []) if local
             else [x for t in idx.townships for x in idx.villages.get(t, [])])
     n_town = len(idx.villages.get(town, [])) if town else 1
-    mine = {o for o, _ in idx.orgs_of.get(v, []) if is_joint(g.nodes[o])}
+    mine = {o for o, _ in idx.orgs_of.get(v, []) if is_joint(net, o)}
     scored: list[tuple[float, str, list[PrincipleScore]]] = []
     for c in pool:
         if c == v:
@@ -218,7 +235,7 @@ def recommend(net: Network, ref: str, limit: int = 10, weights: dict[str, float]
         for i, (s, c, ps) in enumerate(scored[:limit])]
     missing = sorted({f"{p.principle} ({p.zh})" for cand in data for p in cand.principles
                       if p.score is None})
-    constraints = [f"same township as {net.name(v)} ({net.name(town)})" if scope == "township"
+    constraints = [f"same township as {net.name(v)} ({net.name(town)})" if local
                    and town else "any village of the district",
                    "villages only; a missing principle scores 0 and is listed in `missing`"]
     return RecommendResult(village=eref(net, v), year=y, status=status_out(status_of(net, v, y)),

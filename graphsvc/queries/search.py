@@ -99,16 +99,18 @@ def _build_search_index(net: Network) -> SearchIndex:
 def _township(net: Network, township: str | None) -> str | None:
     if township is None:
         return None
+    town_kind = net.schema.kind("township")
     try:
         node = net.resolve(township)
     except UnknownEntity:
         hits = {n for n, _ in search_index(net).stems.get(stem(simplified(township)), ())
-                if net.graph.nodes[n]["kind"] == "township"}
+                if net.graph.nodes[n]["kind"] == town_kind}
         if len(hits) != 1:
             raise
         node = hits.pop()
-    if net.graph.nodes[node]["kind"] != "township":
-        raise InvalidQuery(f"'{township}' is a {net.graph.nodes[node]['kind']}, not a township")
+    if net.graph.nodes[node]["kind"] != town_kind:
+        raise InvalidQuery(f"'{township}' is a {net.graph.nodes[node]['kind']}, not a "
+                           f"{town_kind or 'township'}")
     return node
 
 

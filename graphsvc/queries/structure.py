@@ -38,31 +38,40 @@ class TreeResult(BaseModel):
 
 
 def _children(net: Network, node: str) -> list[tuple[str, str, str | None]]:
-    """(child, relation, role) of a node in the tree district → township → area → village → grid."""
+    """(child, relation, role) of a node in the tree district → township → area → village →
+    grid (the kinds and relations by their roles in the schema)."""
     g = net.graph
+    schema = net.schema
     kind = g.nodes[node]["kind"]
+    part_of, member, guides = (schema.relation("part_of"), schema.relation("member"),
+                               schema.relation("guides"))
     out: list[tuple[str, str, str | None]] = []
 
-    def into(rel: str, kinds: tuple[str, ...] | None = None) -> list[tuple[str, str, str | None]]:
+    def into(rel: str | None, kind: str | None = None,
+             any_kind: bool = False) -> list[tuple[str, str, str | None]]:
+        if rel is None:
+            return []
         return sorted((u, rel, d.get("role")) for u, _, d in g.in_edges(node, data=True)
-                      if d["relation"] == rel and (kinds is None or g.nodes[u]["kind"] in kinds))
+                      if d["relation"] == rel and (any_kind or g.nodes[u]["kind"] == kind))
 
-    if kind == "district":
-        out = into("part_of", ("township",))
-    elif kind == "township":
-        guided = sorted(v for _, v, r in g.out_edges(node, data="relation") if r == "guides")
-        placed = {u for o in guided for u, _, r in g.in_edges(o, data="relation")
-                  if r == "member_of"}
-        out = [(o, "guides", None) for o in guided]
-        out += [c for c in into("part_of", ("village",)) if c[0] not in placed]
-    elif kind == "party_org":
-        out = into("member_of")
-        out += sorted((v, "guides", None) for _, v, r in g.out_edges(node, data="relation")
-                      if r == "guides")
-    elif kind == "village":
-        out = into("covers", ("grid",))
-    elif kind == "grid":
-        out = into("within") + into("party_group_of")
+    def led() -> list[tuple[str, str, str | None]]:
+        return sorted((v, r, None) for _, v, r in g.out_edges(node, data="relation")
+                      if r == guides and guides is not None)
+
+    if kind == schema.kind("district"):
+        out = into(part_of, schema.kind("township"))
+    elif kind == schema.kind("township"):
+        guided = led()
+        placed = {u for o, _, _ in guided for u, _, r in g.in_edges(o, data="relation")
+                  if r == member}
+        out = guided + [c for c in into(part_of, schema.kind("village")) if c[0] not in placed]
+    elif kind == schema.kind("organisation"):
+        out = into(member, any_kind=True) + led()
+    elif kind == schema.kind("village"):
+        out = into(schema.relation("covers"), schema.kind("grid"))
+    elif kind == schema.kind("grid"):
+        out = (into(schema.relation("within"), any_kind=True)
+               + into(schema.relation("group_of"), any_kind=True))
     return out
 
 
@@ -147,9 +156,11 @@ class GroupMetricsResult(BaseModel):
 def _org(net: Network, ref: str) -> str:
     org = net.resolve(ref)
     kind = net.graph.nodes[org]["kind"]
-    if kind != "party_org":
+    organisation = net.schema.kind("organisation")
+    if kind != organisation:
         raise InvalidQuery(f"'{ref}' is a {kind}, not a party organisation; members lists the "
-                           "members of a party_org (a joint organisation)")
+                           f"members of a {organisation or 'party organisation'} (a joint "
+                           "organisation)")
     return org
 
 
@@ -159,20 +170,25 @@ def _metrics(net: Network, org: str, year: int) -> GroupMetrics:
     kinds = Counter(g.nodes[m]["kind"] for m, _ in mem)
     st = Counter(status_of(net, m, year).status for m, _ in mem)
     towns: set[str] = set()
+    town_kind = net.schema.kind("township")
     for m, _ in mem:
         a = g.nodes[m]
-        t = m if a["kind"] == "township" else a.get("township")
+        t = m if a["kind"] == town_kind else a.get("township")
         if t:
             towns.add(t)
-    recorded = {f"members.{k}": n for k, n in sorted(kinds.items())}
+    schema = net.schema
+    counted = schema.member_counts()
+    recorded = {schema.member_count(k) or f"members.{k}": n for k, n in sorted(kinds.items())}
+    lead = schema.lead_role
     return GroupMetrics(
         org=eref(net, org), model=g.nodes[org].get("model"), members=len(mem),
         by_kind=dict(sorted(kinds.items())), weak=st["weak"], strong=st["strong"],
         unknown=st["unknown"],
-        lead=[eref(net, m) for m, k in mem if g.edges[m, org, k].get("role") == "lead"],
+        lead=[eref(net, m) for m, k in mem
+              if lead is not None and g.edges[m, org, k].get("role") == lead],
         townships=[eref(net, t) for t in sorted(towns)],
         declared_members={k: v for k, v in indexes(net).declared.get(org, {}).items()
-                          if k.startswith("members.")},
+                          if k in counted},
         recorded_members=recorded)
 
 
@@ -189,7 +205,10 @@ def members(net: Network, ref: str, year: int | None = None) -> MembersResult:
                            role_label=net.schema.label("role", role) if role else None,
                            status=status_of(net, m, y).status, since=d.get("since"),
                            until=d.get("until"), cite=d.get("source")))
-    rows.sort(key=lambda r: (r.role != "lead", r.entity.kind != "village", r.entity.id))
+    lead = net.schema.lead_role
+    village = net.schema.kind("village")
+    rows.sort(key=lambda r: (lead is None or r.role != lead, r.entity.kind != village,
+                             r.entity.id))
     a = g.nodes[org]
     model = a.get("model")
     return MembersResult(org=eref(net, org), level=a.get("level"),

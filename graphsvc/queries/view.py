@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from graphsvc.errors import InvalidQuery
 from graphsvc.export.subgraph import subgraph
 from graphsvc.network import Network
-from graphsvc.queries.common import EntityRef, check_year, is_joint, model_label
+from graphsvc.queries.common import EntityRef, check_year, model_label
 from graphsvc.queries.layout import layout, radial
 from graphsvc.queries.linked import gaps, weak_linked
 
@@ -96,9 +96,10 @@ class ViewResult(BaseModel):
     rows: list[ViewRow]
 
 
-def legend_of(attrs: dict[str, Any]) -> str:
-    """The legend entry of an entity: its kind, with joint organisations apart from party_org."""
-    return "joint_org" if is_joint(attrs) else str(attrs["kind"])
+def legend_of(net: Network, attrs: dict[str, Any]) -> str:
+    """The legend entry of an entity: its kind, with joint organisations apart from the other
+    organisations (the schema's `joint.legend`)."""
+    return net.schema.legend(attrs)
 
 
 def _centre(net: Network, ego: str) -> str:
@@ -188,13 +189,14 @@ def view(net: Network, township: str | None = None, model: str | None = None,
     if preset is not None:
         town = None
         if township is not None:
-            town = next((n for n in keep if g.nodes[n].get("kind") == "township"), township)
+            town_kind = net.schema.kind("township")
+            town = next((n for n in keep if g.nodes[n].get("kind") == town_kind), township)
         only, hl_nodes, hl_edges, rows = _preset(net, preset, y, town)
         keep = [n for n in keep if n in only]
     if statuses:
         keep = [n for n in keep if status_of(n) in statuses]
     kept = set(keep)
-    counts = Counter(legend_of(g.nodes[n]) for n in keep)
+    counts = Counter(legend_of(net, g.nodes[n]) for n in keep)
     status_counts = Counter(status_of(n) for n in keep)
     towns = Counter(str(g.nodes[n].get("township")) for n in keep if g.nodes[n].get("township"))
     base: dict[str, Any] = dict(data_version=net.data_version, year=y, years=_years(net),
@@ -227,7 +229,7 @@ def view(net: Network, township: str | None = None, model: str | None = None,
         nodes.append(ViewNode(
             id=n, name=str(a["name"]), kind=str(a["kind"]), township=town,
             township_name=net.name(town) if town and town in g else None,
-            model=model_label(net, a.get("model")), legend=legend_of(a), status=status_of(n),
+            model=model_label(net, a.get("model")), legend=legend_of(net, a), status=status_of(n),
             x=x, y=yy, degree=degree[n]))
     ids = {e.id for e in edges}
     return ViewResult(**base, truncated=False, nodes=nodes, edges=edges,

@@ -12,6 +12,15 @@ from pathlib import Path
 from graphsvc.errors import GraphsvcError
 from graphsvc.loader.names import short_name
 from graphsvc.model.records import Division, DivisionRow, Source, columns
+from graphsvc.model.schema import default_schema
+
+# The register's three levels, as the kinds of the packaged schema name them (the seed this
+# tool writes has no schema.yaml of its own, so it is read with the packaged one).
+_PACKAGED = default_schema()
+DISTRICT = str(_PACKAGED.kind("district"))
+TOWNSHIP = str(_PACKAGED.kind("township"))
+VILLAGE = str(_PACKAGED.kind("village"))
+_ROLE = {DISTRICT: "district", TOWNSHIP: "township"}  # the counters' names
 
 REGISTER_FILES = ("areas.csv", "streets.csv", "villages.csv")
 REGISTER_SOURCE = Source(
@@ -143,7 +152,7 @@ def iter_divisions(
         if row["code"].startswith(scope):
             yield Division(
                 code=row["code"],
-                kind="district",
+                kind=DISTRICT,
                 subtype=district_subtype(row["name"]),
                 name=row["name"],
                 register_name=row["name"],
@@ -153,7 +162,7 @@ def iter_divisions(
         if row["code"].startswith(scope):
             yield Division(
                 code=row["code"],
-                kind="township",
+                kind=TOWNSHIP,
                 subtype=township_subtype(row["name"]),
                 name=row["name"],
                 register_name=row["name"],
@@ -166,7 +175,7 @@ def iter_divisions(
         if row["code"].startswith(scope):
             yield Division(
                 code=row["code"],
-                kind="village",
+                kind=VILLAGE,
                 subtype=village_subtype(row["code"]),
                 name=short_name(row["name"]),
                 register_name=row["name"],
@@ -217,8 +226,8 @@ def import_divisions(
 
     def counted(rows: Iterator[Division]) -> Iterator[Division]:
         for d in rows:
-            counts[(d.subtype or "") if d.kind == "village" else d.kind] += 1
-            if d.kind == "district" and len(names) < 2:
+            counts[(d.subtype or "") if d.kind == VILLAGE else str(_ROLE.get(d.kind))] += 1
+            if d.kind == DISTRICT and len(names) < 2:
                 names[d.code] = d.name
             yield d
 

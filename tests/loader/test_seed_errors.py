@@ -307,8 +307,8 @@ def test_bad_rules(tiny_copy) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidSeed) as info:
         graphsvc.load(seed)
     assert str(info.value.problems[0]) == (
-        f"{seed}/rules.yaml:7: weak.1: rule 'low_collective_income': an indicator rule "
-        "needs 'below' or 'at_least' — see docs/seed-format.md, rules.yaml"
+        f"{seed}/rules.yaml:7: weak.1: rule 'low_collective_income': a rule on indicator "
+        "figures needs 'below' or 'at_least' — see docs/seed-format.md, rules.yaml"
     )
 
 

@@ -389,6 +389,69 @@ def test_coverage_dashboard_bar_filters_the_map(server: str, watch: Watch) -> No
     assert watch.drawn() == len(api(server, "/v1/view", township="110111009")["nodes"])
 
 
+def test_coverage_by_model_counts_villages_and_says_when_membership_is_not_recorded(
+        server: str, watch: Watch) -> None:
+    """The grid model is practised by villages on record only as facts, and the area
+    committees list no members: the bars say so instead of showing 0 / 0."""
+    cov = api(server, "/v1/coverage")
+    total = cov["district"]["villages"]
+    page = watch.open(server + "/?tab=coverage")
+    page.wait_for_selector("#bars-model .bar")
+    watch.shot("11b-coverage-by-model")
+    shown = {v.get_attribute("data-model"): v.inner_text()
+             for v in page.locator("#bars-model .bar-value").all()}
+    by = {m["model"]: m for m in cov["by_model"]}
+    assert by["area"]["membership"] == "not recorded" and shown["area"] == "成员未记录"
+    assert by["grid"]["villages"] == 3
+    assert shown["grid"] == f"3 / {total} · 据事实 3"
+    assert shown["village_village"] == f"{by['village_village']['villages']} / {total}"
+    labels = page.locator("#bars-model .bar-label").all_inner_texts()
+    assert labels[0] == f"片区联建 ({by['area']['orgs']})"
+    page.click("#lang")
+    page.wait_for_function("() => document.querySelector("
+                           "'#bars-model .bar-value[data-model=\"area\"]')"
+                           ".textContent === 'membership not recorded'")
+
+
+def test_the_map_draws_a_seed_that_brings_its_own_model(browser: Any) -> None:
+    """Kinds, colours, labels and models come from the service: a made-up seed with its own
+    English schema (tests/fixtures/own_schema) draws in its own words and colours."""
+    base, proc = start_serve(ROOT / "tests" / "fixtures" / "own_schema")
+    w = Watch(browser)
+    try:
+        wait_ready(base, proc)
+        legend = {e["name"]: e for e in api(base, "/v1/meta")["model"]["legend"]}
+        page = w.open(base + "/?preset=weak_linked&year=2022")
+        w.shot("20-own-schema-weak-linked")
+        drawn = page.evaluate("window.graphsvcMap.cy.nodes().map("
+                              "(n) => [n.data('name'), n.data('legend'), n.data('color')])")
+        assert sorted(drawn) == sorted([
+            ["Ashby", "hamlet", legend["hamlet"]["color"]],
+            ["Bexley", "hamlet", legend["hamlet"]["color"]],
+            ["Westtown Hamlet Pact Council", "joint_council", legend["joint_council"]["color"]]])
+        items = {li.get_attribute("data-legend"): li.inner_text()
+                 for li in page.locator("#legend li").all()}
+        assert set(items) == {"hamlet", "joint_council"}
+        assert items["hamlet"].startswith("小村") and items["joint_council"].startswith("联合理事会")
+        presets = page.locator("#presets button").all_inner_texts()
+        assert presets[-5:] == ["教区圈", "村约", "企约", "校约", "片组"]
+        kinds = page.locator("#f-kind option").all_inner_texts()
+        assert "学院" in kinds and "理事会" in kinds
+        page.click("#lang")
+        w.ready()
+        assert page.locator("#legend li[data-legend='hamlet']").inner_text().startswith("hamlet")
+        page = w.open(base + "/?tab=coverage&year=2022")
+        page.wait_for_selector("#bars-model .bar")
+        w.shot("21-own-schema-coverage")
+        shown = {v.get_attribute("data-model"): v.inner_text()
+                 for v in page.locator("#bars-model .bar-value").all()}
+        assert shown["hamlet_pact"] == "2 / 7"
+    finally:
+        w.close()
+        proc.kill()
+        proc.wait(10)
+
+
 def test_english_toggle_and_path_tool(server: str, watch: Watch) -> None:
     page = watch.open(server + "/")
     page.click("#lang")

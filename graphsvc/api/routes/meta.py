@@ -12,7 +12,17 @@ from fastapi import APIRouter, Request
 from graphsvc._version import __version__
 from graphsvc.api.deps import NetDep, StateDep, is_admin
 from graphsvc.api.errors import ApiError
-from graphsvc.api.models import HealthOut, LastReload, MetaOut, ReadyOut
+from graphsvc.api.models import (
+    DataModelOut,
+    HealthOut,
+    LastReload,
+    LegendEntry,
+    MetaOut,
+    ModelEntry,
+    ReadyOut,
+    RelationEntry,
+)
+from graphsvc.model.schema import Schema
 from graphsvc.queries.entities import SourceOut
 
 health = APIRouter(tags=["health"])
@@ -64,6 +74,27 @@ def reader_view(data: Any, seed_dir: Path | None) -> Any:
     return data
 
 
+def data_model(schema: Schema) -> DataModelOut:
+    """The schema as a page needs it: legend entries, models, relations and roles."""
+    legend = [LegendEntry(name=k.name, zh=k.zh, en=k.en, color=k.color, role=k.role)
+              for k in schema.kinds.values()]
+    joint = schema.joint.legend
+    if joint is not None:
+        at = next((i + 1 for i, k in enumerate(legend) if k.role == "organisation"), len(legend))
+        legend.insert(at, LegendEntry(name=joint.name, zh=joint.zh, en=joint.en,
+                                      color=joint.color, role="organisation", joint=True))
+    return DataModelOut(
+        legend=legend,
+        models=[ModelEntry(name=m, zh=schema.models[m].zh if m in schema.models else None,
+                           en=schema.models[m].en if m in schema.models else None)
+                for m in schema.model_names],
+        relations=[RelationEntry(name=r.name, zh=r.zh, en=r.en, role=r.role,
+                                 directed=r.directed, lead_role=r.lead_role,
+                                 plain_role=r.plain_role) for r in schema.relations.values()],
+        roles={k.role: k.name for k in reversed(schema.kinds.values()) if k.role},  # 1st wins
+        relation_roles={r.role: r.name for r in schema.relations.values() if r.role})
+
+
 ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(/(?:[^\s/'\"]+/)+)([^\s/'\"]*)")
 
 
@@ -81,6 +112,7 @@ async def meta(net: NetDep, state: StateDep, request: Request) -> MetaOut:
         loaded_at=datetime.fromtimestamp(net.loaded_at, tz=timezone.utc),
         graphsvc_version=__version__,
         sources=[SourceOut(**s.model_dump()) for s in net.sources.values()],
+        model=data_model(net.schema),
         report=report,
         last_reload=LastReload(**last) if last else None,
     )
