@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,17 @@ COMMUNITIES = {"communities": "/v1/communities"}
 """Louvain over the whole organisational subgraph: minutes at national scale (`--communities`)."""
 
 
-def measure(seed: str, workers: int, lists: bool, communities: bool = False) -> dict[str, Any]:
-    """One start of `graphsvc serve`: time to ready, first hot answers, list pages, memory."""
+def measure(
+    seed: str,
+    workers: int,
+    lists: bool,
+    communities: bool = False,
+    after_ready: Callable[[str, httpx.Client], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One start of `graphsvc serve`: time to ready, first hot answers, list pages, memory.
+
+    `after_ready(base_url, client)`, if given, runs once the first answers are measured, while
+    the server is up; what it returns is under "after" (the peak RSS is read after it)."""
     port = free_port()
     cmd = [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--log-level", "warning", "--seed", seed, "--workers", str(workers)]
@@ -131,6 +141,8 @@ def measure(seed: str, workers: int, lists: bool, communities: bool = False) -> 
                     pages[name] = {"first_s": cold, "warm_ms": statistics.median(warm),
                                    "bytes": len(r.content), "total": r.json().get("total")}
                 out["pages"] = pages
+            if after_ready is not None:
+                out["after"] = after_ready(base, client)
             pids = [proc.pid, *children(proc.pid)]
             out["peak_rss_mb"] = rss_of(pids)
     finally:
