@@ -187,19 +187,20 @@ def ceiling(results: list[dict[str, Any]]) -> list[str]:
         return ["(the ceiling needs at least two sizes)"]
     nodes = [r["nodes"] for r in results]
     edges_per_node = statistics.fmean(r["edges"] / r["nodes"] for r in results)
+    national = min(r["nodes"] / r["factor"] for r in results)  # the 1x scenario's nodes
     lines = []
     for key, what in (("snapshot_write_peak_mb", "a cold load that writes its snapshot"),
                       ("serve_peak_mb", "`graphsvc serve` (warm start, warm-up, queries)"),
                       ("warm_peak_mb", "a warm start alone")):
         a, b = fit(nodes, [r[key] / 1024 for r in results])
         at = (MACHINE_GIB - a) / b
-        lines.append(f"- {what}: {a:.2f} GiB + {b * 2**20 / 1e6:.2f} KiB per node "
-                     f"(with its {edges_per_node:.2f} edges) → 24 GiB at about "
-                     f"{at / 1e6:.1f} million nodes, {at / nodes[0]:.0f}x the national scenario")
+        lines.append(f"- {what}: {a:+.2f} GiB + {b * 2**20:.2f} KiB per node (with its "
+                     f"{edges_per_node:.2f} edges) → 24 GiB at about {at / 1e6:.1f} million "
+                     f"nodes, {at / national:.1f}x the national scenario")
     return lines
 
 
-def table(results: list[dict[str, Any]]) -> str:
+def table(results: list[dict[str, Any]], note: str = "") -> str:
     """The markdown table and the extrapolation, for docs/scale.md."""
     results = sorted(results, key=lambda r: r["factor"])
     head = ["size", "nodes", "edges", "cold load", "cold load + snapshot write (peak RSS)",
@@ -217,7 +218,8 @@ def table(results: list[dict[str, Any]]) -> str:
             f"{p['neighbours']:.1f} ms", f"{p['search']:.1f} ms",
             f"{p['weak-linked (first page)']:.1f} ms"]) + " |")
     dates = ", ".join(f"{r['factor']}x {r['date']}" for r in results)
-    return "\n".join([MARK_START, "", *lines, "", f"Measured: {dates}.", "",
+    return "\n".join([MARK_START, "", *lines, "", f"Measured by `python -m benchmarks.scale`: "
+                      f"{dates} (start of each size). {note}".rstrip(), "",
                       "Extrapolated (not measured) from a straight line through the measured "
                       "peaks:", "", *ceiling(results), "", MARK_END])
 
@@ -233,6 +235,7 @@ def main() -> int:
     ap.add_argument("--min-free-gib", type=float, default=3.0,
                     help="GiB of MemAvailable needed per 1x before a size starts (default 3)")
     ap.add_argument("--write", action="store_true", help="write the table into docs/scale.md")
+    ap.add_argument("--note", default="", help="a sentence on the conditions, under the table")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -252,7 +255,7 @@ def main() -> int:
         store.write_text(json.dumps(sorted(results.values(), key=lambda r: r["factor"]),
                                     indent=1))
         log(f"{factor}x: {json.dumps(results[factor])}")
-    text = table(list(results.values())) if results else "(nothing measured)"
+    text = table(list(results.values()), args.note) if results else "(nothing measured)"
     print(text)
     if args.write and results:
         doc = ROOT / "docs" / "scale.md"
