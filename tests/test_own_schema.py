@@ -6,6 +6,8 @@ on both once the names are translated, and a few answers are checked outright.""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -222,3 +224,24 @@ def test_the_map_api_speaks_the_seeds_words(
         "Bexley": "hamlet", "Ashby": "hamlet", "Westtown Hamlet Pact Council": "joint_council"}
     assert view["rows"][0]["name"] == "Bexley" and view["rows"][0]["other_name"] == "Ashby"
     assert town["counts"] == {"hamlet": 4}
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["query", "weak-linked", "--year", "2022"],
+     "Bexley —加入→ Westtown Hamlet Pact Council ←加入(领头)— Ashby"),
+    (["query", "coverage", "--year", "2022"], "hamlet_pact"),
+    (["query", "members", "org.west-joint", "--year", "2022"],
+     "declared hamlet_members 3, recorded hamlet_members 2"),
+    (["query", "recommend", "Bexley", "--year", "2022"], "same township as Bexley (Westtown)"),
+    (["query", "tree", "990101"], "Springfield Estate (990101001001)  [joins/ordinary]"),
+    (["query", "gaps", "--year", "2022"], "10 gaps"),
+    (["validate"], "hamlet 7, council 4, parish 3"),
+])
+def test_the_command_line_on_a_seed_with_its_own_model(args: list[str], shown: str) -> None:
+    """The CLI, as a real process, on the made-up seed with its own schema."""
+    seed = FIXTURES / "own_schema"
+    cmd = [sys.executable, "-m", "graphsvc", *args]
+    cmd += [str(seed)] if args == ["validate"] else ["--seed", str(seed)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert shown in p.stdout, p.stdout

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from graphsvc.errors import Problem
 from graphsvc.model.yamlfile import (
@@ -141,6 +142,14 @@ class CountSpec(BaseModel):
     kind: str
 
 
+@dataclass(frozen=True)
+class _RoleIndex:
+    kinds: dict[str, list[str]]  # role -> kinds, in declared order
+    relations: dict[str, str]  # role -> relation
+    partner_models: dict[frozenset[str], str]  # kinds at the ends of a partnership -> model
+    organisation: str | None
+
+
 class Schema(BaseModel):
     """Every kind and relation, plus the enums of attributes and facts."""
 
@@ -153,10 +162,6 @@ class Schema(BaseModel):
     models: dict[str, ModelSpec] = Field(default_factory=dict)
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     joint: JointSpec = Field(default_factory=JointSpec)
-
-    _kind_roles: dict[str, list[str]] = PrivateAttr(default_factory=dict)
-    _relation_roles: dict[str, str] = PrivateAttr(default_factory=dict)
-    _partner_models: dict[frozenset[str], str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -212,8 +217,8 @@ class Schema(BaseModel):
         self._roles()
         return self
 
-    def _roles(self) -> None:
-        """Index the roles, refusing a role that two kinds (or relations) claim."""
+    def _roles(self) -> _RoleIndex:
+        """The roles indexed, refusing a role that two kinds (or relations) claim."""
         kinds: dict[str, list[str]] = {}
         for kind in self.kinds.values():
             if kind.role is not None:
@@ -229,9 +234,18 @@ class Schema(BaseModel):
                     raise ValueError(f"relation '{rel.name}' has role '{rel.role}', as "
                                      f"'{relations[rel.role]}' has: only one relation may")
                 relations[rel.role] = rel.name
-        self._kind_roles, self._relation_roles = kinds, relations
-        self._partner_models = {frozenset(m.partners): m.name for m in self.models.values()
-                                if m.partners}
+        partner_models = {frozenset(m.partners): m.name for m in self.models.values()
+                          if m.partners}
+        return _RoleIndex(kinds, relations, partner_models, self.kind_role("organisation"))
+
+    @functools.cached_property
+    def roles_index(self) -> _RoleIndex:
+        """The roles, indexed once per schema (role lookups run inside loops over the graph)."""
+        return self._roles()
+
+    def kind_role(self, role: str) -> str | None:
+        """The first kind declared with a role (for building the index)."""
+        return next((k.name for k in self.kinds.values() if k.role == role), None)
 
     def code_kind(self, code: str) -> str | None:
         """The coded kind whose codes have this many digits, if any."""
@@ -247,29 +261,16 @@ class Schema(BaseModel):
     # -- roles: what the queries ask instead of comparing names ------------------------------
     def kind(self, role: KindRole) -> str | None:
         """The kind that plays a role (`village`, `township`, ...), or None when none does."""
-        names = self._kind_roles.get(role)
+        names = self.roles_index.kinds.get(role)
         return names[0] if names else None
 
     def kinds_with(self, role: KindRole) -> frozenset[str]:
         """Every kind that plays a role (`partner` may have several)."""
-        return frozenset(self._kind_roles.get(role, ()))
+        return frozenset(self.roles_index.kinds.get(role, ()))
 
     def relation(self, role: RelationRole) -> str | None:
         """The relation that plays a role (`member`, `part_of`, ...), or None when none does."""
-        return self._relation_roles.get(role)
-
-    def kind_label(self, kind: str) -> str:
-        """A kind's Chinese label (its name when the kind is unknown)."""
-        spec = self.kinds.get(kind)
-        return spec.zh if spec is not None else kind
-
-    def color(self, kind: str) -> str | None:
-        """The colour of a kind (or of the joint organisations' legend entry), if declared."""
-        spec = self.kinds.get(kind)
-        if spec is not None:
-            return spec.color
-        legend = self.joint.legend
-        return legend.color if legend is not None and legend.name == kind else None
+        return self.roles_index.relations.get(role)
 
     @property
     def model_names(self) -> list[str]:
@@ -278,7 +279,7 @@ class Schema(BaseModel):
 
     def partner_model(self, kind_a: str, kind_b: str) -> str | None:
         """The model a partnership between these two kinds practises, if any."""
-        return self._partner_models.get(frozenset((kind_a, kind_b)))
+        return self.roles_index.partner_models.get(frozenset((kind_a, kind_b)))
 
     def joint_model(self, model: str | None) -> bool:
         """Whether organisations of this model are joint ones (any unknown model is)."""
@@ -288,7 +289,7 @@ class Schema(BaseModel):
     def is_joint(self, attrs: Mapping[str, Any]) -> bool:
         """Whether a node (its attributes) is a joint organisation: an organisation with a
         joint model, or of the joint form, and not a party group."""
-        if attrs.get("kind") != self.kind("organisation"):
+        if attrs.get("kind") != self.roles_index.organisation:
             return False
         if self.joint.group_level is not None and attrs.get("level") == self.joint.group_level:
             return False
@@ -423,7 +424,7 @@ def parse_schema_file(raw: bytes, file: str) -> tuple[Schema | None, list[Proble
         out = []
         for p in found:
             m = _NAMED.search(p.message)
-            if m and p.line <= 1:  # a whole-schema check: point at the entry it names
+            if m and p.line <= max(1, node_line(node, ())):  # a whole-schema check: its entry
                 section = {"relation": "relations", "count": "counts", "kind": "kinds",
                            "model": "models"}[m[1]]
                 p = Problem(p.file, node_line(node, (section, m[2])), p.message, p.hint)

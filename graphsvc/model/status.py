@@ -43,7 +43,7 @@ class Rule(BaseModel):
             raise ValueError(f"rule '{self.id}': a rule on {self.fact} figures needs 'below' "
                              "or 'at_least'")
         if self.thresholds and not measure:
-            raise ValueError(f"rule '{self.id}': a {self.fact} has no figure to compare: drop "
+            raise ValueError(f"rule '{self.id}': {self.fact} facts have no figure to compare: drop "
                              "'below' / 'at_least', or use a measured fact type")
         return self
 
