@@ -198,18 +198,25 @@ def bench_search(net: Any, runs: int) -> list[Row]:
     picks = [net.graph.nodes[n]["name"] for n in rng.sample(villages, 300)]
     queries = ([p for p in picks[:100]] + [pinyin(p) for p in picks[100:200]]
                + [initials(p) for p in picks[200:]])
+    import gc
+
+    from graphsvc.queries.search import search_index
+
     t0 = time.perf_counter()
-    search(net, queries[0])
-    build_s = time.perf_counter() - t0  # the index: built by the server's warm-up before ready
+    fresh = not net.cache.has_index("search index")
+    search_index(net)  # built by the server's warm-up before ready, or come with the snapshot
+    build_s = time.perf_counter() - t0
+    gc.freeze()  # as `graphsvc serve` does once warm: no collection walks the network
     times = []
     for q in queries * max(1, runs // 3):
         t0 = time.perf_counter()
         search(net, q)
         times.append(time.perf_counter() - t0)
     times.sort()
+    how = "built once in" if fresh else "read with the snapshot,"
     p50, p95 = times[len(times) // 2] * 1000, times[int(len(times) * 0.95)] * 1000
     return [(f"search by name, pinyin or initials over the whole country ({len(times)} queries; "
-             f"index built once in {build_s:.1f} s)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "-",
+             f"index {how} {build_s:.1f} s)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "-",
              f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "p50 ≤ 5 ms, p95 ≤ 20 ms")]
 
 
@@ -279,6 +286,16 @@ def bench_ready(seed: Path, runs: int) -> list[Row]:
         return data
 
     rows: list[Row] = []
+    # the first start of a data version warms up and saves its warm-up with the snapshot; the
+    # measured starts (a restart, as after a deploy or a crash) find it there
+    log("time to ready, first start of this data version (warms up, saves the warm-up)")
+    first = serve(1, lists=False)
+    if first["warming_seen"]:
+        rows.append(("time to ready of the first start of a data version (`graphsvc serve`, "
+                     "1 worker): warm-up, then saved with the snapshot",
+                     f"{first['ready_s']:.1f} s",
+                     f"naive loader {naive:.1f} s", f"{first['ready_s'] / naive:.2f}x naive",
+                     "- (once per data version)"))
     for workers in (1, 2):
         got = []
         for i in range(runs):

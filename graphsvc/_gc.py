@@ -8,16 +8,42 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building millions of small objects.
 
     A load allocates only acyclic containers, yet each allocation burst triggers full
     collections that walk everything built so far: pausing makes large loads ~3x faster.
+    With `freeze`, what exists at the end is frozen (see :func:`freeze_serving`) before the
+    collector resumes, so that its next collection does not walk it all once more.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def freeze_serving() -> None:
+    """Move every object alive now out of the cyclic collector's sight (`gc.freeze`).
+
+    A network is built with the collector paused, so its millions of objects are all young:
+    the first collections after a national load would walk every one of them, three times
+    (young, middle, old generation), each a pause of seconds in the middle of serving. A
+    serving network never changes, so the server freezes it once it is warm.
+    """
+    gc.freeze()
+
+
+def release_frozen() -> None:
+    """After the network that served was swapped out (a reload): let the collector see the
+    frozen objects again and free the old network (its graph holds reference cycles that only
+    the collector frees), then freeze what serves now. One full collection: a pause of about
+    a second per million objects, once per reload."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()

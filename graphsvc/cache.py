@@ -11,7 +11,9 @@ module-level dictionaries. Two kinds of entry:
   bodies, and estimated for Python objects). Errors are never cached.
 
 A reload builds a new `Network`, and so starts with an empty cache; the old one goes with the
-old network. `listing()` says what is held, for the admin (`GET /v1/admin/cache`).
+old network. A snapshot carries the cache (`saved`/`restore`): the server writes it again after
+its warm-up, so that the next start of that data version finds every warm index built.
+`listing()` says what is held, for the admin (`GET /v1/admin/cache`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def name_of(key: Hashable) -> str:
     return str(key[0]) if isinstance(key, tuple) and key else str(key)
 
 
+def _constant(value: T) -> Callable[[], T]:
+    return lambda: value
+
+
 @dataclass
 class _Answer:
     value: Any
@@ -83,6 +89,8 @@ class NetworkCache:
     _misses: int = 0
     _evicted: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _saved: set[Hashable] = field(default_factory=set)
+    """Index names and answer keys that came from, or went into, the snapshot."""
 
     # -- indexes -----------------------------------------------------------------------------
     def index(self, name: str, build: Callable[[], T]) -> T:
@@ -147,6 +155,36 @@ class NetworkCache:
         with self._lock:
             self._answers.clear()
             self._bytes = 0
+
+    # -- kept with the snapshot ---------------------------------------------------------------
+    def saved(self) -> dict[str, Any]:
+        """What a snapshot keeps of this cache: every index and every answer (the warm-up's,
+        when it is saved right after one), so that a start from it finds them built."""
+        with self._lock:
+            indexes = {n: (i.value, i.seconds) for n, i in self._indexes.items()}
+            answers = [(k, a.value) for k, a in self._answers.items()]
+        return {"indexes": indexes, "answers": answers}
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take in what `saved` gave (from a snapshot of the same data version)."""
+        for name, (value, seconds) in saved.get("indexes", {}).items():
+            self._indexes.setdefault(name, _Index(value, seconds))
+        for key, value in saved.get("answers", []):
+            self.answer(key, _constant(value))
+        with self._lock:
+            self._misses = 0
+            self._saved = set(self._indexes) | set(self._answers)
+
+    def mark_saved(self, saved: dict[str, Any]) -> None:
+        """`saved` (from :meth:`saved`) went into the snapshot."""
+        with self._lock:
+            self._saved = set(saved.get("indexes", {})) | {k for k, _ in saved.get("answers", [])}
+
+    def unsaved(self) -> bool:
+        """Whether an index or answer was built since the snapshot was read or written."""
+        with self._lock:
+            return bool(set(self._indexes) - self._saved
+                        or set(self._answers) - self._saved)
 
     # -- for the admin -----------------------------------------------------------------------
     def listing(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -16,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from graphsvc._gc import freeze_serving
 from graphsvc._version import __version__
 from graphsvc.api import docs, errors, examples
 from graphsvc.api.deps import TokenMiddleware, reject_unknown_params
@@ -86,12 +88,14 @@ def create_app(settings: Settings | None = None, network: Network | None = None,
 
     def prepare(net: Network) -> Network:
         warmed = warm(hide(net), progress)
+        freeze_serving()  # no collector walks through the network while it serves
         progress.finish()
         return warmed
 
     first = network if background else None
     app.state.graphsvc = NetworkState(settings.seed, None if background else network,
-                                      loader=warm_loader(load, progress, first),
+                                      loader=warm_loader(partial(load, serving=True),
+                                                         progress, first),
                                       max_drop=settings.reload_max_drop, prepare=prepare,
                                       shared=shared)
     errors.install(app)

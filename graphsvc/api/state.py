@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import yaml
 
+from graphsvc._gc import release_frozen
 from graphsvc.api.shared import SeedChanged, SharedDir
 from graphsvc.errors import InvalidSeed, Problem
 from graphsvc.network import Network, load
@@ -205,7 +206,9 @@ class NetworkState:
                 return done("error", f"the reload could not be shared with the other workers "
                             f"({_one_line(exc)}); the previous data keeps serving",
                             candidate_version=new.data_version)
-        self._network = new  # the swap: one reference, atomic for readers
+        old, self._network = self._network, new  # the swap: one reference, atomic for readers
+        del old
+        release_frozen()  # the old network is freed, not kept frozen
         message = "reloaded" if new.data_version != before else "reloaded (data unchanged)"
         if lost:
             message += " (forced: " + ", ".join(f"{k} −{v['percent']} %"
@@ -240,6 +243,8 @@ class NetworkState:
             self._network = _relocated(new, cur.seed, self.seed)
             log.info("serving %s, the version published for every worker (was %s)",
                      cur.data_version, net.data_version if net is not None else None)
+            del net
+            release_frozen()  # the old network is freed, not kept frozen
             return True
 
     def last_reload_record(self) -> dict[str, Any] | None:
@@ -254,11 +259,17 @@ class NetworkState:
 def warm_start(copy: Path, net: Network, always: bool = False) -> None:
     """Leave a snapshot of a published copy so that the workers load it warm (a load slower than
     a second, or `always`)."""
-    from graphsvc.loader.snapshot import write_snapshot
+    from graphsvc.loader.snapshot import share_snapshot, write_snapshot
     from graphsvc.network import SNAPSHOT_MIN_SECONDS, snapshot_parts
 
-    if always or net.report.load_seconds > SNAPSHOT_MIN_SECONDS:
-        write_snapshot(copy, net.data_version, snapshot_parts(net))
+    if not (always or net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
+        return
+    # the seed's own snapshot, when it holds everything in this network's cache, is linked
+    # rather than pickled again (seconds at national scale, with the warm-up in it)
+    root = net.snapshot_root
+    if root is None or net.cache.unsaved() or \
+            not share_snapshot(root, copy, net.data_version):
+        write_snapshot(copy, net.data_version, snapshot_parts(net), net.cache.saved())
 
 
 class _no_lock:

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from graphsvc._gc import gc_paused
 from graphsvc.errors import GraphsvcError
-from graphsvc.network import Network
+from graphsvc.network import SNAPSHOT_MIN_SECONDS, Network, save_snapshot
 
 log = logging.getLogger("graphsvc.api")
 
@@ -92,18 +93,32 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
 
 def warm(net: Network, progress: Progress | None = None) -> Network:
     """Build the hot indexes of `net` (see :func:`steps`) and return it. A step that does not
-    apply to this data (e.g. no year with statuses) is skipped; the endpoint will say why."""
+    apply to this data (e.g. no year with statuses) is skipped; the endpoint will say why.
+
+    What the steps build is kept in the network's cache, which its snapshot carries: a
+    network loaded from a snapshot saved after a warm-up finds every step done. When the
+    steps took longer than a load worth a snapshot (a second), the snapshot is written again
+    with them (:func:`graphsvc.network.save_snapshot`), once per data version.
+    """
     started = time.perf_counter()
     timings = []
-    for activity, build in steps(net):
-        if progress is not None:
-            progress.start(activity)
-        t0 = time.perf_counter()
-        try:
-            build()
-        except GraphsvcError as exc:
-            log.info("warm-up: %s skipped: %s", activity, exc)
-        timings.append(f"{activity} {time.perf_counter() - t0:.1f} s")
+    with gc_paused():  # millions of small acyclic objects: no full collections meanwhile
+        for activity, build in steps(net):
+            if progress is not None:
+                progress.start(activity)
+            t0 = time.perf_counter()
+            try:
+                build()
+            except GraphsvcError as exc:
+                log.info("warm-up: %s skipped: %s", activity, exc)
+            timings.append(f"{activity} {time.perf_counter() - t0:.1f} s")
+        took = time.perf_counter() - started
+        if took > SNAPSHOT_MIN_SECONDS and net.snapshot_root is not None:
+            if progress is not None:
+                progress.start("saving the warm-up with the snapshot")
+            t0 = time.perf_counter()
+            if save_snapshot(net) is not None:
+                timings.append(f"saved with the snapshot {time.perf_counter() - t0:.1f} s")
     log.info("warm-up of %s done in %.1f s (%s)", net.data_version,
              time.perf_counter() - started, ", ".join(timings))
     return net

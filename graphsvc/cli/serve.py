@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     seed_path(str(settings.seed) if settings.seed else None)
     # A bad seed stops here with every error listed (exit 1).
     with terminal_progress() as progress:
-        net = load(settings.seed, progress=progress)
+        net = load(settings.seed, progress=progress, serving=True)
     print(f"graphsvc: serving {net!r} on http://{settings.host}:{settings.port}", flush=True)
     common = uvicorn_options(settings, args.graceful_timeout)
     if settings.workers == 1:
@@ -76,6 +76,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from graphsvc.api.shared import SharedDir
 
     seed = Path(settings.seed) if settings.seed is not None else bundled_seed()
+    if not settings.hide_attributes:
+        # warmed once here, and saved with the snapshot the workers load: each worker then
+        # starts warm instead of building the same indexes on the same cores at once
+        from graphsvc.api.warm import warm
+
+        warm(net)
     shared = SharedDir.create()
     try:
         shared.publish(seed, net.data_version, sizes(hider(settings.hide_attributes)(net)),

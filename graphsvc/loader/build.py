@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 
 from graphsvc.errors import AmbiguousName, Problem, UnknownEntity, collapse
+from graphsvc.loader.graph import GraphWriter
 from graphsvc.loader.names import pinyin_and_initials
 from graphsvc.loader.resolve import NameIndex
 from graphsvc.loader.seedio import Row, SeedFiles
@@ -26,10 +27,10 @@ class Built:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     completeness: list[dict[str, Any]] = field(default_factory=list)
-
-
-UNIQUE_ATTRS = frozenset({"name", "register_name", "note", "code"})
-"""Attributes whose values are (nearly) unique: not worth interning."""
+    kinds: Counter[str] = field(default_factory=Counter)
+    """Nodes by kind, in the order kinds first appear (counted as the nodes are added)."""
+    relations: Counter[str] = field(default_factory=Counter)
+    """Edges by relation (counted as the edges are added)."""
 
 
 def _ref_problem(exc: Exception, row: Row[Any], col: str) -> Problem:
@@ -54,13 +55,12 @@ class _Builder:
         self.schema = schema
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.g = nx.MultiDiGraph()
-        self.index = NameIndex(self.g._node)
+        self.w = GraphWriter()  # construction; this class is the checks
+        self.g = self.w.graph  # read through the public API while checking
+        self.index = NameIndex(self.w.nodes)
+        self._pinyin: dict[str, tuple[str, str]] = {}  # name -> (pinyin, initials)
         self.sources = {r.record.id for r in seed.sources}
-        self.edge_no = 0
         self.fact_rows: list[tuple[str, Row[FactRow]]] = []
-        self._strings: dict[str, str] = {}
-        self._edge_attrs: dict[tuple[str, str | None], dict[str, Any]] = {}
         # ids of rows already reported as broken: references to them add no second error
         self.broken: set[str] = seed.broken_ids
 
@@ -131,10 +131,10 @@ class _Builder:
                     f"unknown {d.kind} subtype '{d.subtype}'",
                     f"use one of: {', '.join(spec.subtypes)}",
                 )
-            if d.code in self.g._node:
+            if d.code in self.w:
                 self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
                 continue
-            parent = self.intern(d.parent)
+            parent = self.w.intern(d.parent)
             if spec.parent:
                 if not parent:
                     self.err(
@@ -146,16 +146,16 @@ class _Builder:
                     continue
                 pending.append((d.code, parent, spec.parent, d.source, row.file, row.line))
             attrs = {
-                "kind": self.intern(d.kind),
-                "subtype": self.intern(d.subtype),
+                "kind": self.w.intern(d.kind),
+                "subtype": self.w.intern(d.subtype),
                 "name": d.name,
                 "register_name": d.register_name,
                 "township": parent if town_kind is not None and spec.parent == town_kind
                 else None,
                 "code": d.code,
-                "source": self.intern(d.source),
+                "source": self.w.intern(d.source),
             }
-            self.add_node(d.code, attrs)
+            self.add_node(d.code, attrs, interned=True)
         nodes = self.g.nodes
         for code, parent, parent_kind, source, file, line in pending:
             p = nodes.get(parent)
@@ -181,12 +181,6 @@ class _Builder:
                 )
             elif parent_of is not None:
                 self.add_edge(code, parent, parent_of, {"source": source})
-
-    def intern(self, value: str | None) -> str | None:
-        """One shared string object per distinct value (kinds, codes of parents, sources)."""
-        if value is None:
-            return None
-        return self._strings.setdefault(value, value)
 
     def entities(self) -> None:
         pending = []
@@ -260,21 +254,17 @@ class _Builder:
             }
             self.add_node(e.id, attrs)
 
-    def add_node(self, node_id: str, attrs: dict[str, Any]) -> None:
-        # names, register names and notes are unique; every other value repeats across nodes
-        intern = self._strings.setdefault
-        clean = {
-            k: (v if k in UNIQUE_ATTRS or not isinstance(v, str) else intern(v, v))
-            for k, v in attrs.items()
-            if v is not None
-        }
-        clean["pinyin"], clean["initials"] = pinyin_and_initials(clean["name"])
-        # what DiGraph.add_node does for a new node, without copying the attributes again
-        g = self.g
-        g._succ[node_id] = g.adjlist_inner_dict_factory()
-        g._pred[node_id] = g.adjlist_inner_dict_factory()
-        g._node[node_id] = clean
-        self.index.add(node_id, clean["name"], clean.get("township"))
+    def add_node(self, node_id: str, attrs: dict[str, Any], interned: bool = False) -> None:
+        """Add a checked node, with the pinyin of its name, to the graph and the name index."""
+        name = attrs["name"]
+        # once per distinct name: village names repeat across the country (363k distinct of
+        # 665k register names), and equal names then share their pinyin strings too
+        py = self._pinyin.get(name)
+        if py is None:
+            py = self._pinyin[name] = pinyin_and_initials(name)
+        attrs["pinyin"], attrs["initials"] = py
+        clean = self.w.add_node(node_id, attrs, interned)
+        self.index.add(node_id, name, clean.get("township"))
 
     def aliases(self) -> None:
         """Add each alias to its entity. An alias that is already another entity's name or
@@ -289,7 +279,7 @@ class _Builder:
                 continue
             alias = row.record.alias
             others = [n for n in self.index.by_name.get(alias, []) if n != target]
-            named = [n for n in others if self.g._node[n]["name"] == alias]
+            named = [n for n in others if self.w.nodes[n]["name"] == alias]
             if named or (alias in taken and taken[alias][0] != target):
                 self.err(row, "alias", *self._alias_clash(target, alias, named, taken, where))
                 continue
@@ -308,7 +298,7 @@ class _Builder:
         taken: dict[str, tuple[str, Row[Any]]],
         where: dict[str, Row[Any]],
     ) -> tuple[str, str]:
-        nodes = self.g._node
+        nodes = self.w.nodes
         mine = f"{target} {nodes[target]['name']}"
         if named:
             other = named[0]
@@ -328,28 +318,12 @@ class _Builder:
 
     # -- edges -----------------------------------------------------------------------------
     def add_edge(self, u: str, v: str, relation: str, attrs: dict[str, Any]) -> None:
-        """Add an edge with the next unique key (`e1`, `e2`, ...).
-
-        Edges whose attributes are equal share one attribute dict (the register's part_of
-        edges: hundreds of thousands of them); the graph is frozen and never edited, so
-        sharing is safe and saves a dict per edge.
-        """
-        self.edge_no += 1
+        """Add an edge of a declared relation (label and direction from the schema); edges
+        carrying nothing but a source share one attribute dict (the register's part_of)."""
         spec = self.schema.relations[relation]
-        intern = self._strings.setdefault
-        clean = {
-            k: (val if k in UNIQUE_ATTRS or not isinstance(val, str) else intern(val, val))
-            for k, val in attrs.items()
-            if val is not None
-        }
-        data = {"relation": relation, "label": spec.zh, "directed": spec.directed, **clean}
-        if set(clean) <= {"source"}:
-            data = self._edge_attrs.setdefault((relation, clean.get("source")), data)
-        succ = self.g._succ[u]
-        keydict = succ.get(v)
-        if keydict is None:
-            keydict = succ[v] = self.g._pred[v][u] = self.g.edge_key_dict_factory()
-        keydict[f"e{self.edge_no}"] = data
+        data = {"relation": relation, "label": spec.zh, "directed": spec.directed, **attrs}
+        plain = all(v is None for k, v in attrs.items() if k != "source")
+        self.w.add_edge(u, v, data, share=(relation, attrs.get("source")) if plain else None)
 
     def relations(self) -> None:
         for row in self.seed.iter_relations():
@@ -425,7 +399,7 @@ class _Builder:
                 )
             target = self.resolve(row, "entity", f.entity)
             if target is not None:
-                out[target].append(Fact.from_row(f, target, self.intern))
+                out[target].append(Fact.from_row(f, target, self.w.intern))
                 if spec.value == "count":
                     self.fact_rows.append((target, row))
         return out
@@ -489,5 +463,5 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
     b.problems.extend(seed.problems)  # last: the streamed tables add theirs as they are read
     b.problems = collapse(b.problems, seed.roots)  # the root causes first, their effects under
     completeness = b.completeness()
-    nx.freeze(b.g)
-    return Built(b.g, b.index, dict(facts), b.problems, b.warnings, completeness)
+    return Built(b.w.frozen(), b.index, dict(facts), b.problems, b.warnings, completeness,
+                 b.w.kind_counts, b.w.relation_counts)

@@ -17,12 +17,14 @@ never code, so:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
 import os
 import pickle
 import secrets
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -30,7 +32,8 @@ from typing import Any
 
 log = logging.getLogger("graphsvc.loader.snapshot")
 
-FORMAT = 2
+FORMAT = 3
+"""3: the network's cache (indexes and answers, `graphsvc.cache`) saved with it."""
 CACHE_DIR = ".graphsvc-cache"
 """Where graphsvc before 0.2 left snapshots beside a seed: never read any more."""
 MAGIC = b"GRAPHSVC-SNAPSHOT-HMAC"
@@ -126,39 +129,56 @@ def snapshot_key(create: bool = False) -> bytes | None:
         os.close(fd)
 
 
-def _mac(key: bytes, data_version: str, payload: bytes | memoryview) -> bytes:
+def _mac_start(key: bytes, data_version: str) -> Any:
+    """The HMAC of a snapshot, fed its header fields (the payload follows)."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
     mac.update(MAGIC + b" " + data_version.encode() + b" " + _code_version().encode() + b"\n")
-    mac.update(payload)
-    return mac.hexdigest().encode()
+    return mac
 
 
-def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
+def read_snapshot(seed_dir: Path, data_version: str,
+                  extra: bool = False) -> dict[str, Any] | None:
     """The parts of a network saved for this data version, or None (absent, stale, corrupt,
-    unsigned or signed with another key)."""
+    unsigned or signed with another key). With `extra`, the extra part written after them
+    (see :func:`write_snapshot`) is in `parts["extra"]` when there is one."""
     beside = Path(seed_dir) / CACHE_DIR
     if beside.exists():
         log.warning("ignoring %s: graphsvc no longer reads snapshots from a seed directory "
                     "(they are kept in %s); it is safe to delete", beside, cache_root())
     path = snapshot_path(seed_dir, data_version)
     try:
-        blob = path.read_bytes()
+        fh = path.open("rb")
     except OSError:
         return None
     try:
-        key = snapshot_key()
-        if key is None:
-            raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
-        cut = blob.index(b"\n")
-        magic, version, digest = blob[:cut].split(b" ")
-        payload = memoryview(blob)[cut + 1 :]  # no copy of a file that may be hundreds of MB
-        if magic != MAGIC or version.decode() != data_version:
-            raise ValueError("header does not match")
-        # the MAC is checked before a single byte is unpickled
-        if not hmac.compare_digest(_mac(key, data_version, payload), digest):
-            raise ValueError("signature does not match: the file is truncated, corrupt, "
-                             "or was not written by this user's graphsvc")
-        parts = pickle.loads(payload)
+        with fh:
+            key = snapshot_key()
+            if key is None:
+                raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
+            header = fh.readline(len(MAGIC) + len(data_version) + 200)
+            magic, version, digest = header.rstrip(b"\n").split(b" ")
+            if magic != MAGIC or version.decode() != data_version or not header.endswith(b"\n"):
+                raise ValueError("header does not match")
+            # the MAC is checked over the whole file before a single byte is unpickled; the
+            # file is read in blocks (twice) rather than held whole: at national scale that
+            # is 160 MB less at the peak of a warm start
+            start = fh.tell()
+            before = os.fstat(fh.fileno())
+            mac = _mac_start(key, data_version)
+            while block := fh.read(READ_BLOCK):
+                mac.update(block)
+            if not hmac.compare_digest(mac.hexdigest().encode(), digest):
+                raise ValueError("signature does not match: the file is truncated, corrupt, "
+                                 "or was not written by this user's graphsvc")
+            after = os.fstat(fh.fileno())
+            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+                raise ValueError("the file changed while it was being checked")
+            fh.seek(start)
+            reader = pickle.Unpickler(fh)
+            parts = reader.load()
+            if extra and isinstance(parts, dict):
+                with contextlib.suppress(EOFError):  # EOF: written without one
+                    parts["extra"] = reader.load()  # shares the objects of the first part
         if not isinstance(parts, dict) or parts.get("data_version") != data_version:
             raise ValueError("content does not match its name")
         return parts
@@ -167,22 +187,48 @@ def read_snapshot(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
         return None
 
 
-def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> Path | None:
+READ_BLOCK = 1 << 20
+
+
+class _SigningWriter:
+    """A file-like sink for `pickle.dump`: writes through to the file and into the MAC, so the
+    pickled bytes are never held whole (160 MB at national scale)."""
+
+    def __init__(self, fh: Any, mac: Any) -> None:
+        self._fh, self._mac = fh, mac
+
+    def write(self, data: bytes) -> int:
+        self._mac.update(data)
+        return int(self._fh.write(data))
+
+
+def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any],
+                   extra: Any = None) -> Path | None:
     """Save the parts of a built network, signed; atomic (temp file, fsync, rename), best
-    effort: a failure is a warning."""
+    effort: a failure is a warning.
+
+    `extra` (the server's warm indexes) is pickled after `parts` by the same pickler, so it
+    shares their objects (node ids, names) in the file and once read; a reader that does not
+    ask for it stops before it, and holds none of it."""
     path = snapshot_path(seed_dir, data_version)
     tmp = ""
     try:
         key = snapshot_key(create=True)
         assert key is not None
         _private_dir(path.parent)
-        payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-        digest = _mac(key, data_version, payload)
         _remove_orphans(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), digest))
-            fh.write(payload)
+            # the header's digest is written last, over a placeholder of its length: the
+            # pickle streams through the MAC into the file
+            mac = _mac_start(key, data_version)
+            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), b"0" * mac.digest_size * 2))
+            pickler = pickle.Pickler(_SigningWriter(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(parts)
+            if extra is not None:
+                pickler.dump(extra)
+            fh.seek(0)
+            fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), mac.hexdigest().encode()))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -191,8 +237,38 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any]) -> 
             if old != path:
                 old.unlink(missing_ok=True)
         return path
-    except (OSError, UntrustedKey) as exc:
+    except (OSError, UntrustedKey, pickle.PicklingError, TypeError, AttributeError) as exc:
+        # (something in it that cannot be pickled: the load and its answers go on without)
         log.warning("could not write snapshot %s: %s", path, exc)
+        return None
+    finally:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def share_snapshot(seed_dir: Path, other: Path, data_version: str) -> Path | None:
+    """Give `other` (a copy of `seed_dir`) the snapshot of `seed_dir` for this data version:
+    a hard link (a copy across file systems), since a snapshot is signed over its data version
+    and content, not its place. None when there is none to share or it cannot be linked."""
+    src = snapshot_path(seed_dir, data_version)
+    dst = snapshot_path(other, data_version)
+    if not src.is_file():
+        return None
+    tmp = ""
+    try:
+        _private_dir(dst.parent)
+        fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".tmp-{os.getpid()}-")
+        os.close(fd)
+        os.unlink(tmp)
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        tmp = ""
+        return dst
+    except (OSError, UntrustedKey) as exc:
+        log.warning("could not share snapshot %s with %s: %s", src, dst, exc)
         return None
     finally:
         if tmp:

@@ -212,6 +212,13 @@ class Fact:
     source: str = ""
     note: str | None = None
 
+    def __reduce__(self) -> tuple[type[Fact], tuple[Any, ...]]:
+        # pickled as its constructor's arguments: a frozen slotted dataclass otherwise
+        # unpickles through a Python __setstate__ that lists its fields again for every fact
+        # (a third of a national warm start went there)
+        return (Fact, (self.entity, self.fact, self.key, self.value, self.unit, self.qualifier,
+                       self.year, self.model, self.source, self.note))
+
     @classmethod
     def from_row(
         cls, row: FactRow, entity: str, intern: Callable[[str | None], str | None] = lambda s: s

@@ -226,7 +226,11 @@ class Outcome(BaseModel):
 
 
 class OutcomeTotal(BaseModel):
-    """An indicator summed over the organisations of one model (per unit)."""
+    """An indicator summed over the organisations of one model (per unit).
+
+    It counts the entities it sums (`entity_count`) rather than listing them: the totals are
+    on every page, and nationally one total sums thousands of entities; the indicators
+    themselves, with their entities, are the pages (`model=` narrows them to one model)."""
 
     model: str | None
     key: str
@@ -234,7 +238,7 @@ class OutcomeTotal(BaseModel):
     total: float
     n: int
     years: list[int]
-    entities: list[str]
+    entity_count: int
     sources: list[str]
 
 
@@ -307,7 +311,7 @@ def _outcomes(net: Network, year: int | None, model: str | None) -> OutcomesResu
     totals = [OutcomeTotal(
         model=m, key=k, unit=u, total=sum(o.value or 0 for o in os), n=len(os),
         years=sorted({o.year for o in os if o.year is not None}),
-        entities=sorted({o.entity.id for o in os}), sources=sorted({o.source for o in os}))
+        entity_count=len({o.entity.id for o in os}), sources=sorted({o.source for o in os}))
         for (m, k, u), os in groups.items()]
     return OutcomesResult(year=year, model=model, data=data, count=len(data), total=len(data),
                           by_model=totals)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -19,6 +21,7 @@ SCORES = {"code": 1.0, "id": 1.0, "name": 1.0, "alias": 0.95, "suffix": 0.9,
 TRADITIONAL_FACTOR = 0.98
 MAX_CANDIDATES = 200
 """An ambiguous name lists every equally good candidate, up to this many."""
+_TRAD_SCORES = {k: round(v * TRADITIONAL_FACTOR, 3) for k, v in SCORES.items()}
 LATIN = re.compile(r"^[a-z' ]+$")
 
 
@@ -44,56 +47,71 @@ class SearchResult(BaseModel):
 
 Hit = tuple[str, str]
 """(entity id, the spelling that matched)."""
+Spellings = str | tuple[str, ...]
+"""One spelling, or several: most keys of a national index have one, and the index is kept
+in the snapshot, where millions of one-item lists would cost seconds to load."""
 
 
 @dataclass
 class SearchIndex:
-    """Lookups by stem, pinyin, initials and one-character wildcard keys (lists of hits)."""
+    """Spellings (names and aliases) by stem, pinyin and initials, and stems by one-character
+    wildcard key; the entities of a spelling come from the network's name index."""
 
-    stems: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
-    pinyins: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
-    inits: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
-    variants: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
-
-
+    stems: dict[str, Spellings] = field(default_factory=dict)
+    pinyins: dict[str, Spellings] = field(default_factory=dict)
+    inits: dict[str, Spellings] = field(default_factory=dict)
+    variants: dict[str, Spellings] = field(default_factory=dict)  # wildcard key -> stems
 
 
 def _wild(s: str) -> list[str]:
     return [s[:i] + "\0" + s[i + 1:] for i in range(len(s))]
 
 
-def _put(table: dict[str, list[Hit]], key: str, hit: Hit) -> None:
-    bucket = table[key]
-    if not bucket or bucket[-1] != hit:  # a spelling's hits arrive together
-        bucket.append(hit)
+def _packed(table: dict[str, list[str]]) -> dict[str, Spellings]:
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in table.items()}
+
+
+def _each(found: Spellings | None) -> tuple[str, ...]:
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else found
 
 
 def search_index(net: Network) -> SearchIndex:
-    """The search index of a network, built once (one pass over every name and alias)."""
-    return net.cache.index("search index", lambda: _build_search_index(net))
+    """The search index of a network, built once (one pass over every name and alias) and
+    kept with it (and its snapshot)."""
+    return net.cache.index("search index", lambda: _build_index(net))
 
 
-def _build_search_index(net: Network) -> SearchIndex:
-    idx = SearchIndex()
-    nodes = net.graph.nodes
+def _build_index(net: Network) -> SearchIndex:
+    stems: dict[str, list[str]] = defaultdict(list)
+    pinyins: dict[str, list[str]] = defaultdict(list)
+    inits: dict[str, list[str]] = defaultdict(list)
+    variants: dict[str, list[str]] = defaultdict(list)
+    stem_keys: dict[str, tuple[str, str]] = {}  # stem -> its pinyin and initials, once each
     for spelling, ids in net.index.by_name.items():
+        if not ids:
+            continue
         st = stem(spelling)
         # a name's pinyin was worked out when its node was built: only aliases and stems
         # (a name without its suffix) are segmented here
-        a = nodes[ids[0]] if ids and ids[0] in nodes else {}
+        a = net.graph._node.get(ids[0], {})
         own = ((a["pinyin"], a["initials"]) if a.get("name") == spelling and "pinyin" in a
                and "initials" in a else pinyin_and_initials(spelling))
-        keys = [own] if st == spelling else [own, pinyin_and_initials(st)]
-        wild = _wild(st) if len(st) >= 2 else []
-        for node in ids:
-            hit = (node, spelling)
-            _put(idx.stems, st, hit)
-            for py, ini in keys:
-                _put(idx.pinyins, py, hit)
-                _put(idx.inits, ini, hit)
-            for key in wild:
-                _put(idx.variants, key, hit)
-    return idx
+        if st not in stems:  # a new stem: its variants and (unless it is the spelling) pinyin
+            for key in (_wild(st) if len(st) >= 2 else ()):
+                variants[key].append(st)
+            stem_keys[st] = own if st == spelling else pinyin_and_initials(st)
+        stems[st].append(spelling)
+        py, ini = own
+        pinyins[py].append(spelling)
+        inits[ini].append(spelling)
+        spy, sini = stem_keys[st]
+        if spy != py:
+            pinyins[spy].append(spelling)
+        if sini != ini:
+            inits[sini].append(spelling)
+    return SearchIndex(_packed(stems), _packed(pinyins), _packed(inits), _packed(variants))
 
 
 def _township(net: Network, township: str | None) -> str | None:
@@ -103,8 +121,8 @@ def _township(net: Network, township: str | None) -> str | None:
     try:
         node = net.resolve(township)
     except UnknownEntity:
-        hits = {n for n, _ in search_index(net).stems.get(stem(simplified(township)), ())
-                if net.graph.nodes[n]["kind"] == town_kind}
+        hits = {n for m in _each(search_index(net).stems.get(stem(simplified(township))))
+                for n in net.index.by_name.get(m, ()) if net.graph.nodes[n]["kind"] == town_kind}
         if len(hits) != 1:
             raise
         node = hits.pop()
@@ -114,24 +132,33 @@ def _township(net: Network, township: str | None) -> str | None:
     return node
 
 
-def _candidates(net: Network, text: str) -> list[tuple[str, str, str]]:
-    """(id, reason, matched spelling) for every way `text` matches, strongest reasons first."""
+def _candidates(net: Network, text: str, variants: bool = False) -> list[tuple[str, str, str]]:
+    """(id, reason, matched spelling) for every way `text` matches, strongest reasons first;
+    with `variants`, only the one-character variants (the weakest reason)."""
     idx = search_index(net)
+    by_name = net.index.by_name
+
+    def hits(spellings: Iterable[str]) -> list[Hit]:
+        return sorted({(n, m) for m in spellings for n in by_name.get(m, ())})
+
     out: list[tuple[str, str, str]] = []
+    st = stem(text)
+    if variants:
+        if not LATIN.match(text.lower()) and len(st) >= 2:
+            for key in _wild(st):
+                near = [m for other in _each(idx.variants.get(key)) if other != st
+                        for m in _each(idx.stems.get(other))]
+                out += [(n, "variant", m) for n, m in hits(near)]
+        return out
     if text in net.graph:
         out.append((text, "code" if text.isdigit() else "id", text))
-    for node in net.index.by_name.get(text, []):
+    for node in by_name.get(text, []):
         out.append((node, "name" if net.index.names[node] == text else "alias", text))
-    st = stem(text)
-    out += [(n, "suffix", m) for n, m in sorted(set(idx.stems.get(st, ())))]
-    latin = text.lower().replace(" ", "").replace("'", "")
+    out += [(n, "suffix", m) for n, m in hits(_each(idx.stems.get(st)))]
     if LATIN.match(text.lower()):
-        out += [(n, "pinyin", m) for n, m in sorted(set(idx.pinyins.get(latin, ())))]
-        out += [(n, "initials", m) for n, m in sorted(set(idx.inits.get(latin, ())))]
-    elif len(st) >= 2:
-        for key in _wild(st):
-            out += [(n, "variant", m) for n, m in sorted(set(idx.variants.get(key, ())))
-                    if stem(m) != st]
+        latin = text.lower().replace(" ", "").replace("'", "")
+        out += [(n, "pinyin", m) for n, m in hits(_each(idx.pinyins.get(latin)))]
+        out += [(n, "initials", m) for n, m in hits(_each(idx.inits.get(latin)))]
     return out
 
 
@@ -158,15 +185,26 @@ def search(net: Network, text: str, township: str | None = None, limit: int = 10
     simple = simplified(raw)
     best: dict[str, tuple[float, str, str, bool]] = {}
     tries = [(raw, False)] + ([(simple, True)] if simple != raw else [])
-    nodes = net.graph.nodes
-    for form, trad in tries:
-        for node, reason, matched in _candidates(net, form):
-            if town is not None and node != town and nodes[node].get("township") != town:
-                continue
-            score = round(SCORES[reason] * (TRADITIONAL_FACTOR if trad else 1.0), 3)
-            if node not in best or best[node][0] < score:
-                best[node] = (score, reason, matched, trad)
-    ranked = sorted(best, key=lambda n: (-best[n][0], nodes[n].get("township") or "", n))
+    nodes = net.graph._node  # the attribute dicts themselves: thousands are looked at
+    # one-character variants score below every other reason: they are looked for only when
+    # the other reasons found fewer than `limit` entities (a common two-character stem has
+    # thousands of variants across the country)
+    for variants in (False, True):
+        if variants and len(best) >= limit:
+            break
+        for form, trad in tries:
+            scores = _TRAD_SCORES if trad else SCORES
+            for node, reason, matched in _candidates(net, form, variants):
+                if town is not None and node != town and nodes[node].get("township") != town:
+                    continue
+                score = scores[reason]
+                found = best.get(node)
+                if found is None or found[0] < score:
+                    best[node] = (score, reason, matched, trad)
+    # only the first MAX_CANDIDATES (or `limit`) of the order can be shown: common initials
+    # match thousands of villages, which need not all be sorted
+    ranked = heapq.nsmallest(max(limit, MAX_CANDIDATES), best, key=lambda n: (
+        -best[n][0], nodes[n].get("township") or "", n))
     ambiguous = len(ranked) > 1 and best[ranked[0]][0] == best[ranked[1]][0]
     top = best[ranked[0]][0] if ranked else 0.0
     if ambiguous:  # every equally good candidate, not a guess (up to MAX_CANDIDATES)

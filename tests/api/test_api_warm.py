@@ -93,3 +93,46 @@ def test_a_reload_swaps_in_a_network_already_warm(tiny_copy: Callable[..., Path]
         assert new is not old
         assert_warm(new)
         assert c.get("/readyz").json()["data_version"] == new.data_version
+
+
+def test_the_warm_up_travels_with_the_snapshot(tiny_copy: Callable[..., Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm-up slower than a second is saved with the snapshot (here: whatever it takes);
+    the next load of that data version is warm before any warm-up, and answers as a network
+    that worked everything out afresh."""
+    from graphsvc.loader.snapshot import snapshot_path
+    from graphsvc.queries import coverage, gaps, search, weak_linked
+
+    seed = tiny_copy()
+    monkeypatch.setattr(warm_module, "SNAPSHOT_MIN_SECONDS", -1.0)
+    first = graphsvc.load(seed, snapshot=True)
+    assert not first.cache.listing()["indexes"]
+    warm_module.warm(first)
+    assert not graphsvc.load(seed).cache.listing()["indexes"]  # a library load leaves them
+    again = graphsvc.load(seed, serving=True)
+    assert again.report.from_snapshot
+    assert_warm(again)  # before any warm-up of its own
+    assert not again.cache.unsaved()
+    fresh = graphsvc.load(seed, snapshot=False)
+    for ask in (lambda n: search(n, "jc"), lambda n: search(n, "黄山店"),
+                lambda n: coverage(n, limit=5), lambda n: gaps(n, limit=5),
+                lambda n: weak_linked(n, limit=5)):
+        assert ask(again) == ask(fresh)
+    # nothing new was built: warming it again writes nothing
+    path = snapshot_path(seed, again.data_version)
+    mtime = path.stat().st_mtime_ns
+    warm_module.warm(again)
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_a_network_with_hidden_attributes_is_never_saved_as_the_seeds_snapshot(
+        tiny_copy: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its statuses and answers differ from the seed's: they must not become the snapshot."""
+    from graphsvc.hide import hide
+
+    seed = tiny_copy()
+    monkeypatch.setattr(warm_module, "SNAPSHOT_MIN_SECONDS", -1.0)
+    net = graphsvc.load(seed, snapshot=True)
+    hidden = warm_module.warm(hide(net, frozenset({"note"})))
+    assert hidden.cache.listing()["indexes"] and hidden.snapshot_root is None
+    assert not graphsvc.load(seed, serving=True).cache.listing()["indexes"]

@@ -293,3 +293,20 @@ def test_writer_killed_mid_write_leaves_nothing_used(tiny_copy) -> None:  # type
     assert not net.report.from_snapshot
     assert not any(p.exists() for p in orphans)  # the dead writer's temp file is gone
     assert graphsvc.load(seed).report.from_snapshot
+
+
+def test_a_snapshot_is_shared_with_a_copy_of_its_seed(tiny_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The supervisor of several workers links the seed's snapshot to the workers' copy: it
+    is signed over its data version and content, not its place, so the copy loads warm."""
+    import shutil
+
+    seed = tiny_copy()
+    net = graphsvc.load(seed, snapshot=True)
+    copy = tmp_path / "copy"
+    shutil.copytree(seed, copy)
+    shared = snap.share_snapshot(seed, copy, net.data_version)
+    assert shared == snapshot_path(copy, net.data_version)
+    again = graphsvc.load(copy)
+    assert again.report.from_snapshot
+    _same(net, again)
+    assert snap.share_snapshot(seed, copy, "0" * 16) is None  # no snapshot of that version

@@ -30,6 +30,10 @@ def test_tiny_outcomes(tiny: graphsvc.Network) -> None:
     ve = outcomes(tiny, model="village_enterprise")
     assert ve.count == 1 and ve.data[0].qualifier == "more_than" and ve.data[0].value == 12
     assert ve.by_model[0].total == 12 and ve.by_model[0].sources == ["T2"]
+    # totals count their entities (no id lists on every page); the rows name them
+    for t in r.by_model:
+        assert t.entity_count == len({o.entity.id for o in r.data
+                                      if (o.model, o.key, o.unit) == (t.model, t.key, t.unit)})
     assert outcomes(tiny, year=2021).count == 0
 
 
