@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import math
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
@@ -15,9 +14,13 @@ from pydantic_core import to_json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graphsvc.api.errors import MAX_LISTED, ApiError, NotModified, clip, problem
+from graphsvc.api.params import query_param
 from graphsvc.api.settings import Settings
 from graphsvc.api.state import NetworkState
+from graphsvc.errors import InvalidQuery
 from graphsvc.network import Network
+from graphsvc.queries.paths import MAX_HOPS
+from graphsvc.queries.registry import old_weights, parse_weights
 
 _allowed_params: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -189,10 +192,11 @@ async def reject_unknown_params(request: Request) -> None:
                                for name in repeated])
 
 
-async def hops_param(request: Request, hops: Annotated[int, Query(
-        ge=1, description="steps from the entity (at most GRAPHSVC_MAX_HOPS, 3)")] = 1) -> int:
-    """The `hops` asked for, capped by the settings."""
-    cap = get_settings(request).max_hops
+async def hops_param(request: Request, hops: Annotated[int, query_param("neighbors", "hops")] = 1,
+                     ) -> int:
+    """The `hops` asked for, within the registry's limit and GRAPHSVC_MAX_HOPS (which may
+    lower it)."""
+    cap = min(get_settings(request).max_hops, MAX_HOPS)
     if hops > cap:
         raise ApiError(422, f"hops: at most {cap}", "validation-error",
                        errors=[{"field": "query.hops", "type": "less_than_equal",
@@ -201,31 +205,24 @@ async def hops_param(request: Request, hops: Annotated[int, Query(
 
 
 HopsDep = Annotated[int, Depends(hops_param)]
+DEPRECATED_SINCE = "@1795996800"
+"""The `Deprecation` header (RFC 9745) of an answer to a deprecated spelling: 2026-11-30."""
 
 
-async def weights_param(weights: Annotated[str | None, Query(
-        description="principle weights, e.g. `adjacent:2,industry:1` (others keep 1)",
-        max_length=200)] = None) -> dict[str, float] | None:
-    """Parse `name:number,...` into a dict (the query checks the names)."""
-    if weights is None or not weights.strip():
-        return None
-    out: dict[str, float] = {}
-    for part in weights.split(","):
-        name, sep, value = part.partition(":")
-        try:
-            if not sep:
-                raise ValueError(part)
-            number = float(value)
-            if not math.isfinite(number):
-                raise ValueError(part)
-            out[name.strip()] = number
-        except ValueError:
-            raise ApiError(422, f"weights: '{clip(part, 60)}' is not name:number (a finite "
-                           "number)", "validation-error",
-                           errors=[{"field": "query.weights", "type": "value_error",
-                                    "message": "give name:number pairs, comma-separated; "
-                                    "numbers must be finite"}]) from None
-    return out
+async def weights_param(response: Response, weights: Annotated[
+        str | None, query_param("recommend", "weights")] = None) -> dict[str, float] | None:
+    """Parse `name:number,...` into a dict (the query checks the names); the deprecated
+    `name=number` is read too, with a `Deprecation` header on the answer."""
+    try:
+        parsed = parse_weights(weights)
+    except InvalidQuery as exc:
+        raise ApiError(422, str(exc), "validation-error",
+                       errors=[{"field": "query.weights", "type": "value_error",
+                                "message": "give name:number pairs, comma-separated; "
+                                "numbers must be finite"}]) from None
+    if old_weights(weights):
+        response.headers["Deprecation"] = DEPRECATED_SINCE
+    return parsed
 
 
 WeightsDep = Annotated[dict[str, float] | None, Depends(weights_param)]

@@ -7,9 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphsvc.queries.common import EvidenceItem
-
-Scalar = str | int | float | bool
+from graphsvc.queries.entities import SourceOut
 
 
 class Out(BaseModel):
@@ -38,106 +36,6 @@ class ProblemOut(BaseModel):
     status: int
     detail: str
     errors: list[dict[str, Any]] | None = None
-
-
-class EntitySummary(Out):
-    """One entity in a list: id, name, kind and where it is."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
-        "township": "110111009", "township_name": "周口店镇", "model": None}]})
-    id: str
-    name: str
-    kind: str
-    subtype: str | None = None
-    township: str | None = None
-    township_name: str | None = None
-    model: str | None = None
-
-
-class EntityList(Out):
-    """A page of entities: `data`, `count` (items on this page) and the `next` cursor."""
-
-    data: list[EntitySummary]
-    count: int
-    next: str | None = Field(None, description="cursor of the next page (null on the last)")
-
-
-class SourceOut(Out):
-    """A source that records cite, with its licence."""
-
-    id: str
-    title: str
-    publisher: str | None = None
-    date: str | None = None
-    url: str | None = None
-    licence: str | None = None
-    note: str | None = None
-
-
-class FactOut(Out):
-    """A dated fact about an entity, with its source."""
-
-    fact: str
-    key: str
-    value: float | None = None
-    unit: str | None = None
-    qualifier: str | None = None
-    year: int | None = None
-    model: str | None = None
-    note: str | None = None
-    source: SourceOut
-
-
-class EntityStatus(Out):
-    """Weak / strong / unknown for a year, with the evidence."""
-
-    entity: str
-    year: int
-    status: Literal["weak", "strong", "unknown"]
-    evidence: list[EvidenceItem]
-
-
-class RelatedOut(Out):
-    """The entity at the other end of a relation."""
-
-    id: str
-    name: str
-    kind: str
-    role: str | None = None
-
-
-class RelationGroup(Out):
-    """The relations of one kind and direction of an entity."""
-
-    relation: str
-    label: str
-    direction: Literal["out", "in"]
-    count: int
-    entities: list[RelatedOut] = Field(description="the first 50, by id")
-
-
-class EntityDetail(Out):
-    """One entity: attributes, aliases, facts with sources, status with evidence, relations."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
-        "township": "110111009", "township_name": "周口店镇",
-        "attributes": {"code": "110111009212", "pinyin": "huangshandiancun"},
-        "aliases": [], "facts": [], "status": {"entity": "110111009212", "year": 2022,
-                                               "status": "strong", "evidence": []},
-        "relations": []}]})
-    id: str
-    name: str
-    kind: str
-    subtype: str | None = None
-    township: str | None = None
-    township_name: str | None = None
-    attributes: dict[str, Scalar]
-    aliases: list[str]
-    facts: list[FactOut]
-    status: EntityStatus
-    relations: list[RelationGroup]
 
 
 class HealthOut(Out):

@@ -8,6 +8,9 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from graphsvc.queries.paths import MAX_HOPS
+from graphsvc.queries.registry import MAX_ENTITY_PAGE, REGISTRY
+
 
 class Settings(BaseSettings):
     """Every option of `graphsvc serve`; each is also the variable `GRAPHSVC_<NAME>`."""
@@ -39,11 +42,14 @@ class Settings(BaseSettings):
         default=False, description="SIGHUP and --watch reloads skip the drop check")
     runtime_dir: Path | None = Field(
         default=None, description="set by `graphsvc serve --workers N`: what workers share")
-    page_size: int = Field(default=50, ge=1, description="default page size of list endpoints")
+    page_size: int = Field(default=REGISTRY["entities"].param("limit").default, ge=1,
+                           description="default page size of list endpoints")
     max_page_size: int = Field(
-        default=500, ge=1, description="largest page size a client may ask for")
+        default=MAX_ENTITY_PAGE, ge=1, description="largest page size a client may ask for")
     max_hops: int = Field(
-        default=3, ge=1, le=10, description="largest `hops` of neighbourhood queries")
+        default=MAX_HOPS, ge=1, le=10,
+        description=f"largest `hops` of neighbourhood queries (at most {MAX_HOPS}, the "
+        "library's limit: a larger value does not raise it)")
     handle_sighup: bool = Field(
         default=False, description="reload on SIGHUP (set by `graphsvc serve`)")
     log_level: str = Field(default="info", description="log level of the server")

@@ -64,9 +64,9 @@ def steps(net: Network) -> list[tuple[str, Callable[[], Any]]]:
     the first request finds them in the API's cache."""
     # the query modules themselves (not the package's names, which a test may replace)
     from graphsvc.api.cache import memo
-    from graphsvc.api.listing import sorted_ids
     from graphsvc.queries.common import indexes
     from graphsvc.queries.coverage import coverage
+    from graphsvc.queries.entities import sorted_ids
     from graphsvc.queries.layout import layout
     from graphsvc.queries.linked import gaps, weak_linked
     from graphsvc.queries.search import search, search_index

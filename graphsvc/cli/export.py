@@ -8,6 +8,7 @@ from typing import Any
 
 from graphsvc.cli.common import UsageError, load_seed
 from graphsvc.export import FORMATS
+from graphsvc.queries.registry import split
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -19,8 +20,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.hops is not None and args.ego is None:
         raise UsageError("--hops needs --ego ID")
     filters: dict[str, Any] = {
-        "township": args.township, "model": args.model, "kind": args.kind or None,
-        "ego": args.ego, "hops": args.hops, "relation": args.relation or None,
+        "township": args.township, "model": args.model, "kind": split(args.kind),
+        "ego": args.ego, "hops": args.hops, "relation": split(args.relation),
         "year": args.year, "color_by": args.color_by, "layout": args.layout or None,
         "edge_types": args.gephi_edge_types or None,
     }
@@ -55,8 +56,10 @@ def register(sub: Any) -> None:
     p.add_argument("--township", metavar="T", help="keep one township and its entities")
     p.add_argument("--model", metavar="M", help="keep the organisations of one joint-building "
                    "model and what they link to")
-    p.add_argument("--kind", nargs="+", metavar="K", help="keep entities of these kinds")
-    p.add_argument("--relation", nargs="+", metavar="R", help="keep relations of these kinds")
+    p.add_argument("--kind", nargs="+", action="extend", metavar="K",
+                   help="keep entities of these kinds (repeat, comma-separate or list them)")
+    p.add_argument("--relation", nargs="+", action="extend", metavar="R",
+                   help="keep relations of these kinds (repeat, comma-separate or list them)")
     p.add_argument("--ego", metavar="ID", help="keep an entity and its neighbourhood")
     p.add_argument("--hops", type=int, metavar="N", help="neighbourhood radius for --ego "
                    "(default 1)")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from graphsvc import queries as q
 from graphsvc.cli import common as cli
 from graphsvc.errors import InvalidQuery
-from graphsvc.network import Network
+from graphsvc.queries.registry import REGISTRY, Param, Query, old_weights, split
 
 
 def width(text: str) -> int:
@@ -34,26 +33,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
              "  ".join("-" * s for s in sizes)]
     lines += ["  ".join(pad(c, s) for c, s in zip(r, sizes, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
-
-
-def _csv(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
-
-
-def _weights(value: str | None) -> dict[str, float] | None:
-    if not value:
-        return None
-    out: dict[str, float] = {}
-    for part in value.split(","):
-        name, sep, num = part.partition("=")
-        try:
-            out[name.strip()] = float(num)
-        except ValueError:
-            raise InvalidQuery(f"--weights takes NAME=NUMBER pairs separated by commas, such as "
-                               f"adjacent=2,industry=1; not '{part}'") from None
-        if not sep:
-            raise InvalidQuery(f"--weights: '{part}' has no '=NUMBER'")
-    return out
 
 
 def _town(r: Any) -> str:
@@ -233,15 +212,138 @@ def show_search(r: q.SearchResult) -> str:
                                  m.entity.id, m.explanation) for m in r.data])
 
 
-# -- commands ---------------------------------------------------------------------------
-Runner = Callable[[Network, argparse.Namespace], BaseModel]
-Shower = Callable[[Any], str]
+def show_entities(r: q.EntityList) -> str:
+    rows = [(e.id, e.name, e.kind, e.subtype or "", e.township_name or "", e.model or "")
+            for e in r.data]
+    more = f"\nnext page: --cursor {r.next}" if r.next else ""
+    return (f"{r.count} entities\n"
+            + table(["id", "name", "kind", "subtype", "township", "model"], rows) + more)
 
 
-def _handler(run: Runner, show: Shower) -> cli.Handler:
+def show_entity(r: q.EntityDetail) -> str:
+    out = [f"{r.name} ({r.id}) — {r.kind}{' / ' + r.subtype if r.subtype else ''}"
+           + (f", {r.township_name}" if r.township_name else "")]
+    if r.aliases:
+        out.append("aliases: " + "、".join(r.aliases))
+    out += [f"{k}: {v}" for k, v in r.attributes.items()]
+    out.append(f"status {r.status.year}: {r.status.status}"
+               + "".join(f"\n  {e.side} by {e.rule}: {e.key} {e.year or ''} ({e.source})"
+                         for e in r.status.evidence))
+    if r.facts:
+        out += ["", "facts", table(
+            ["fact", "key", "value", "unit", "year", "model", "source"],
+            [(f.fact, f.key, "" if f.value is None else f"{f.value:,.10g}", f.unit, f.year,
+              f.model, f.source.id) for f in r.facts])]
+    if r.relations:
+        out += ["", "relations", table(
+            ["relation", "direction", "count", "entities"],
+            [(g.label, "→" if g.direction == "out" else "←", g.count,
+              "、".join(e.name for e in g.entities[:8]) + ("…" if g.count > 8 else ""))
+             for g in r.relations])]
+    return "\n".join(out)
+
+
+# -- commands: built from the query registry ---------------------------------------------
+SHOW: dict[str, Callable[[Any], str]] = {
+    "weak-linked": show_weak_linked, "gaps": show_gaps, "coverage": show_coverage,
+    "group-metrics": show_group_metrics, "outcomes": show_outcomes, "metrics": show_metrics,
+    "communities": show_communities, "recommend": show_recommend, "tree": show_tree,
+    "members": show_members, "neighbors": show_neighbors, "paths": show_paths,
+    "common-neighbors": show_common, "search": show_search, "entities": show_entities,
+    "show": show_entity,
+}
+"""How each query's answer reads in a terminal (--json prints the model as JSON)."""
+
+
+def deprecated(old: str, new: str) -> None:
+    """Say on stderr that an old spelling was used (stdout stays the answer)."""
+    print(f"graphsvc: note: {old} is deprecated; use {new} (see CHANGELOG.md)", file=sys.stderr)
+
+
+def _value(param: Param) -> Callable[[str], Any]:
+    """The argparse `type` of a parameter: the text as the library's value, within the limits
+    of the registry (else a usage error: exit 2 and the message)."""
+
+    def convert(text: str) -> Any:
+        try:
+            if param.text is not None:
+                if param.name == "weights" and old_weights(text):
+                    deprecated("--weights NAME=NUMBER", "--weights NAME:NUMBER")
+                return param.text(text)
+            value = param.type(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{param.name}: '{text}' is not {_A[param.type]}") from None
+        try:
+            return param.check_one(value)
+        except InvalidQuery as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = param.type.__name__  # argparse names the type in its messages
+    return convert
+
+
+_A = {int: "a whole number", float: "a number", str: "a text"}
+
+
+class _Repeated(argparse.Action):
+    """A repeated option: every value (each may be comma-separated) in one list; an older
+    spelling of the option says it is deprecated."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if option_string in self.deprecated:  # type: ignore[attr-defined]
+            deprecated(option_string or "", self.option_strings[0])
+        items = list(getattr(namespace, self.dest, None) or [])
+        items += split([values] if isinstance(values, str) else list(values)) or []
+        setattr(namespace, self.dest, items)
+
+
+class _Single(argparse.Action):
+    """A single-valued option whose older spelling says it is deprecated."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if option_string in self.deprecated:  # type: ignore[attr-defined]
+            deprecated(option_string or "", self.option_strings[0])
+        setattr(namespace, self.dest, values)
+
+
+def _help(param: Param) -> str:
+    shown = param.help
+    if param.default is not None and not param.positional and "default" not in shown:
+        shown += f" (default {param.default})"
+    if param.deprecated_flags:
+        shown += f"; {', '.join(param.deprecated_flags)} is the deprecated spelling"
+    return shown
+
+
+def add_param(p: argparse.ArgumentParser, param: Param) -> None:
+    """The argument of one registry parameter."""
+    if param.positional:
+        p.add_argument(param.name, metavar=param.cli_flag, help=_help(param),
+                       nargs="+" if param.repeated else None, type=_value(param))
+        return
+    flags = [param.cli_flag, *param.deprecated_flags]
+    options: dict[str, Any] = {"choices": param.choices}
+    if not param.repeated:
+        options["type"] = _value(param)
+    a = p.add_argument(*flags, dest=param.name, action=_Repeated if param.repeated else _Single,
+                       default=param.default, metavar=param.metavar or param.name.upper(),
+                       help=_help(param), **options)
+    a.deprecated = set(param.deprecated_flags)  # type: ignore[attr-defined]
+
+
+def _handler(query: Query) -> cli.Handler:
+    show = SHOW[query.name]
+
     def handle(args: argparse.Namespace) -> int:
+        used = getattr(args, "query", None)
+        if used in query.deprecated_cli:
+            deprecated(f"graphsvc query {used}", "graphsvc " + " ".join(query.cli))
+        kwargs = {p.name: p.check(getattr(args, p.name)) for p in query.params}
         net = cli.load_seed(args)
-        result = run(net, args)
+        result = query.func(net, **kwargs)
         if args.json:
             print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         else:
@@ -251,107 +353,27 @@ def _handler(run: Runner, show: Shower) -> cli.Handler:
     return handle
 
 
-def _add(sub: Any, name: str, help_: str, run: Runner, show: Shower, year: bool = False) -> Any:
-    p = sub.add_parser(name, help=help_, description=help_[0].upper() + help_[1:] + ".")
+def add_query(sub: Any, query: Query) -> argparse.ArgumentParser:
+    """The subcommand of one registry query."""
+    help_ = query.summary
+    p: argparse.ArgumentParser = sub.add_parser(
+        query.cli[-1], aliases=list(query.deprecated_cli), help=help_,
+        description=help_[0].upper() + help_[1:] + "."
+        + (f" ({', '.join(query.deprecated_cli)}: the deprecated name.)"
+           if query.deprecated_cli else ""))
+    for param in query.params:
+        add_param(p, param)
     p.add_argument("--json", action="store_true", help="print JSON (see docs/queries.md)")
     p.add_argument("--seed", metavar="SEED_DIR", help="seed directory (default: bundled)")
-    if year:
-        p.add_argument("--year", type=int, help="year of the statuses (default: latest with data)")
-    p.set_defaults(handler=_handler(run, show), command="query")
+    p.set_defaults(handler=_handler(query), command=query.cli[0])
     return p
 
 
-def _paging(p: Any, what: str) -> None:
-    """--limit and --offset, as every list answer pages (the library's and the API's names)."""
-    p.add_argument("--limit", type=int, help=f"show at most this many {what} (default: all)")
-    p.add_argument("--offset", type=int, default=0, help=f"skip this many {what} first")
-
-
 def register(sub: Any) -> None:
-    """Add `graphsvc query ...` to the command-line parser."""
+    """Add `graphsvc query ...`, `graphsvc entities` and `graphsvc show` to the parser."""
     parser = sub.add_parser("query", help="ask the analyst's questions (tables or --json)",
                             description="Ask the analyst's questions of a seed.")
     qs = parser.add_subparsers(dest="query", metavar="QUERY", help="the question to ask")
     qs.required = True
-
-    p = _add(qs, "weak-linked", "weak villages and the strong entities they are linked to",
-             lambda n, a: q.weak_linked(n, a.year, _csv(a.models), a.max_hops, a.township,
-                                        limit=a.limit, offset=a.offset),
-             show_weak_linked, year=True)
-    p.add_argument("--models", help="comma-separated models (default: all five)")
-    p.add_argument("--max-hops", type=int, default=1, help="links to follow (default 1)")
-    p.add_argument("--township", help="only this township (code or name)")
-    _paging(p, "links")
-
-    p = _add(qs, "gaps", "weak villages without strong links, unorganised villages, weak orgs",
-             lambda n, a: q.gaps(n, a.year, a.township, limit=a.limit, offset=a.offset),
-             show_gaps, year=True)
-    p.add_argument("--township", help="only this township (code or name)")
-    _paging(p, "gaps")
-
-    p = _add(qs, "coverage", "coverage and completeness by township and by model",
-             lambda n, a: q.coverage(n, a.year, limit=a.limit, offset=a.offset), show_coverage,
-             year=True)
-    _paging(p, "townships")
-
-    p = _add(qs, "group-metrics", "members by kind and statuses of every joint organisation",
-             lambda n, a: q.group_metrics(n, a.year, limit=a.limit, offset=a.offset),
-             show_group_metrics, year=True)
-    _paging(p, "organisations")
-
-    p = _add(qs, "outcomes", "indicators the sources give, per model, organisation and year",
-             lambda n, a: q.outcomes(n, a.year, a.model, limit=a.limit, offset=a.offset),
-             show_outcomes, year=True)
-    p.add_argument("--model", help="only this model")
-    _paging(p, "indicators")
-
-    p = _add(qs, "metrics", "most connected, bridges and PageRank",
-             lambda n, a: q.metrics(n, a.top), show_metrics)
-    p.add_argument("--top", type=int, default=20, help="rows per metric (default 20)")
-
-    p = _add(qs, "communities", "Louvain communities compared with the official joint orgs",
-             lambda n, a: q.communities(n, limit=a.limit, offset=a.offset), show_communities)
-    _paging(p, "communities")
-
-    p = _add(qs, "recommend", "candidate partners of a village by the five principles",
-             lambda n, a: q.recommend(n, a.id, a.limit, _weights(a.weights), a.year, a.scope),
-             show_recommend, year=True)
-    p.add_argument("id", metavar="ID", help="village code or name")
-    p.add_argument("--limit", type=int, default=10, help="candidates to list (default 10)")
-    p.add_argument("--weights", help="e.g. adjacent=2,development=1.5 (default: all 1)")
-    p.add_argument("--scope", default="township", help="township (default) or district")
-
-    p = _add(qs, "tree", "the organisation tree under an entity",
-             lambda n, a: q.tree(n, a.id, a.depth), show_tree)
-    p.add_argument("id", metavar="ID", help="code, id or name")
-    p.add_argument("--depth", type=int, help="levels to show (default: all)")
-
-    p = _add(qs, "members", "the members of a joint organisation with roles and statuses",
-             lambda n, a: q.members(n, a.id, a.year), show_members, year=True)
-    p.add_argument("id", metavar="ID", help="id or name of the organisation")
-
-    p = _add(qs, "neighbors", "the ego network of an entity",
-             lambda n, a: q.neighbors(n, a.id, a.hops, _csv(a.relations)), show_neighbors)
-    p.add_argument("id", metavar="ID", help="code, id or name")
-    p.add_argument("--hops", type=int, default=1, help="hops (default 1)")
-    p.add_argument("--relations", help="comma-separated relations to follow (default: all)")
-
-    p = _add(qs, "path", "shortest paths between two entities",
-             lambda n, a: q.paths(n, a.source, a.target, a.limit, _csv(a.relations)),
-             show_paths)
-    p.add_argument("source", metavar="FROM", help="code, id or name")
-    p.add_argument("target", metavar="TO", help="code, id or name")
-    p.add_argument("--limit", type=int, default=5, help="paths to list (default 5)")
-    p.add_argument("--relations", help="comma-separated relations to follow (default: all)")
-
-    p = _add(qs, "common", "common neighbours of two or more entities",
-             lambda n, a: q.common_neighbors(n, a.ids), show_common)
-    p.add_argument("ids", nargs="+", metavar="ID", help="codes, ids or names")
-
-    p = _add(qs, "search", "find entities by code, name, alias, pinyin or initials",
-             lambda n, a: q.search(n, a.text, a.township, a.limit), show_search)
-    p.add_argument("text", metavar="TEXT", help="what to look for")
-    p.add_argument("--township", help="narrow to this township (code or name)")
-    p.add_argument("--limit", type=int, default=10, help="matches to list (default 10)")
-
-
+    for query in REGISTRY.values():
+        add_query(qs if query.cli[0] == "query" else sub, query)

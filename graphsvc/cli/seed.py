@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,13 @@ from graphsvc.cli.common import UsageError, load_seed, print_json, terminal_prog
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a seed directory and print its load report (errors: InvalidSeed, exit 1)."""
+    if args.seed_dir is not None:  # the older `validate SEED_DIR`
+        if args.seed is not None and args.seed != args.seed_dir:
+            raise UsageError(f"two seed directories: --seed {args.seed} and {args.seed_dir}; "
+                             "give one, with --seed")
+        print("graphsvc: note: validate SEED_DIR is deprecated; use validate --seed SEED_DIR "
+              "(see CHANGELOG.md)", file=sys.stderr)
+        args.seed = args.seed_dir
     net = load_seed(args)
     if args.json:
         print_json({"valid": True, **net.report.as_dict()})
@@ -66,7 +74,9 @@ def register(sub: Any) -> None:
         description="Check every file of a seed directory. Exit 0 when valid, "
         "1 with the list of errors when not, 2 on usage errors, 3 on an internal error.",
     )
-    p.add_argument("seed", nargs="?", metavar="SEED_DIR", help="seed directory (default: bundled)")
+    p.add_argument("--seed", metavar="SEED_DIR", help="seed directory (default: bundled)")
+    p.add_argument("seed_dir", nargs="?", metavar="SEED_DIR",
+                   help="deprecated spelling of --seed SEED_DIR (still read)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_validate)
 

@@ -19,6 +19,13 @@ from graphsvc.queries.coverage import (
     coverage,
     outcomes,
 )
+from graphsvc.queries.entities import (
+    EntityDetail,
+    EntityList,
+    EntitySummary,
+    entities,
+    entity,
+)
 from graphsvc.queries.linked import (
     Gap,
     GapsResult,
@@ -77,7 +84,10 @@ __all__ = [
     "Community",
     "CoverageResult",
     "CoverageRow",
+    "EntityDetail",
+    "EntityList",
     "EntityRef",
+    "EntitySummary",
     "EvidenceItem",
     "Gap",
     "GapSummary",
@@ -114,6 +124,8 @@ __all__ = [
     "common_neighbors",
     "communities",
     "coverage",
+    "entities",
+    "entity",
     "gaps",
     "group_metrics",
     "members",

@@ -21,7 +21,8 @@ from graphsvc.queries.common import (
 )
 from graphsvc.queries.common import ref as eref
 
-MAX_HOPS = 4
+MAX_HOPS = 3
+"""The widest ego network asked for (4 hops reach most of a district)."""
 # Administrative edges (the relation with role part_of) make every pair of villages of a
 # township two steps apart; paths through an organisation or partnership say more, so they
 # are listed first at equal length.

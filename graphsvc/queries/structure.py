@@ -75,10 +75,14 @@ def _children(net: Network, node: str) -> list[tuple[str, str, str | None]]:
     return out
 
 
+MAX_DEPTH = 20
+"""The deepest tree asked for (deeper than any organisation chart: district to party group)."""
+
+
 def tree(net: Network, ref: str, depth: int | None = None) -> TreeResult:
     """The organisation tree (district → township → area committee → villages → grids → groups)."""
-    if depth is not None and (not isinstance(depth, int) or depth < 0):
-        raise InvalidQuery(f"depth must be a whole number >= 0, not {depth!r}")
+    if depth is not None and (not isinstance(depth, int) or not 0 <= depth <= MAX_DEPTH):
+        raise InvalidQuery(f"depth must be a whole number from 0 to {MAX_DEPTH}, not {depth!r}")
     root = net.resolve(ref)
     seen = {root}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -150,12 +151,12 @@ def test_no_route_and_wrong_method(client: TestClient) -> None:
 def test_unexpected_error_is_a_500_envelope_without_traceback(
         tiny: graphsvc.Network, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    from graphsvc.api import listing
+    route = importlib.import_module("graphsvc.api.routes.entities")
 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(listing, "entity_json", boom)
+    monkeypatch.setattr(route, "entity_json", boom)
     with TestClient(create_app(Settings(), tiny), raise_server_exceptions=False) as c:
         r = c.get("/v1/entities/990101101201")
     body = assert_problem(r, 500)

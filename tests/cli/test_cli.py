@@ -21,14 +21,24 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_validate_valid_seed() -> None:
-    r = run("validate", str(TINY))
+    r = run("validate", "--seed", str(TINY))
     assert r.returncode == 0, r.stderr
     assert "graph         19 nodes, 20 edges" in r.stdout
     assert r.stdout.rstrip().endswith("valid")
+    assert "deprecated" not in r.stderr
+
+
+def test_validate_seed_dir_still_works_with_a_note() -> None:
+    """`validate SEED_DIR` was the one command without `--seed`: still read, with a note."""
+    r = run("validate", str(TINY))
+    assert r.returncode == 0 and r.stdout.rstrip().endswith("valid")
+    assert "validate SEED_DIR is deprecated; use validate --seed SEED_DIR" in r.stderr
+    r = run("validate", str(TINY), "--seed", str(REGISTER))
+    assert r.returncode == 2 and "two seed directories" in r.stderr
 
 
 def test_validate_json() -> None:
-    r = run("validate", str(TINY), "--json")
+    r = run("validate", "--seed", str(TINY), "--json")
     data = json.loads(r.stdout)
     assert data["valid"] is True and data["nodes"] == 19
     assert data["warnings"][0]["field"] == ""
@@ -41,17 +51,17 @@ def test_validate_invalid_seed_lists_errors_without_traceback(tmp_path: Path) ->
         (seed / f.name).write_bytes(f.read_bytes())
     with (seed / "relations.csv").open("a", encoding="utf-8") as fh:
         fh.write("黄山店,member_of,org.west-joint,member,,,T2,\n")
-    r = run("validate", str(seed))
+    r = run("validate", "--seed", str(seed))
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
     assert f"{seed}/relations.csv:12: field 'from': unknown entity '黄山店'" in r.stderr
-    r = run("validate", str(seed), "--json")
+    r = run("validate", "--seed", str(seed), "--json")
     assert r.returncode == 1
     assert json.loads(r.stdout)["errors"][0]["line"] == 12
 
 
 def test_usage_errors_exit_2() -> None:
-    assert run("validate", "/no/such/seed").returncode == 2
+    assert run("validate", "--seed", "/no/such/seed").returncode == 2
     assert run("frobnicate").returncode == 2
     r = run("import-divisions", "--county", "990101")
     assert r.returncode == 2 and "--from" in r.stderr
@@ -76,7 +86,7 @@ def test_import_divisions_then_validate(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "990101 测试区: 2 township-level units, 2 village committees, 2 community" in r.stdout
-    assert run("validate", str(tmp_path / "s")).returncode == 0
+    assert run("validate", "--seed", str(tmp_path / "s")).returncode == 0
 
 
 def test_import_divisions_missing_register(tmp_path: Path) -> None:

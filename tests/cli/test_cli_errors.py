@@ -66,7 +66,7 @@ def test_bad_seed_no_traceback(tiny_copy, case: str) -> None:  # type: ignore[no
     seed: Path = tiny_copy()
     brk, message = BREAKS[case]
     brk(seed)
-    for args in (["validate", str(seed)], ["info", "--seed", str(seed)],
+    for args in (["validate", "--seed", str(seed)], ["info", "--seed", str(seed)],
                  ["query", "gaps", "--seed", str(seed)],
                  ["export", "-f", "graphml", "--seed", str(seed), "-o",
                   str(seed.parent / "x.xml")]):
@@ -95,7 +95,7 @@ def test_root_cause_first_in_text(tiny_copy) -> None:  # type: ignore[no-untyped
     seed: Path = tiny_copy()
     p = seed / "entities.csv"
     p.write_bytes(p.read_text(encoding="utf-8").encode("gbk"))
-    proc = run("validate", str(seed))
+    proc = run("validate", "--seed", str(seed))
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()
     assert lines[0] == "graphsvc validate: the seed has 1 error (and 15 caused by it):"
@@ -110,7 +110,7 @@ def test_root_cause_first_in_text(tiny_copy) -> None:  # type: ignore[no-untyped
     [
         ["validate", "--no-such-option"],
         ["query", "no-such-query"],
-        ["validate", "/no/such/seed"],
+        ["validate", "--seed", "/no/such/seed"],
         ["info", "--seed", "/no/such/seed"],
         ["query", "gaps", "--year", "soon"],
         ["query", "path", "甲村"],
@@ -128,7 +128,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 def test_valid_exits_0() -> None:
-    ok = run("validate", str(ROOT / "tests" / "fixtures" / "tiny"), "--json")
+    ok = run("validate", "--seed", str(ROOT / "tests" / "fixtures" / "tiny"), "--json")
     assert ok.returncode == 0 and json.loads(ok.stdout)["valid"] is True
 
 
@@ -179,7 +179,7 @@ def test_unreadable_file_is_named(world_readable_seed: Path) -> None:
             pytest.skip("running as root (which reads a 0000 file) without util-linux's setpriv "
                         "to drop that power")
         wrap = (setpriv, "--bounding-set=-dac_override,-dac_read_search")
-    proc = run("validate", str(seed), "--json", wrap=wrap)
+    proc = run("validate", "--seed", str(seed), "--json", wrap=wrap)
     assert proc.returncode == 1, proc.stderr
     errors = json.loads(proc.stdout)["errors"]
     assert [e["text"] for e in errors] == [

@@ -74,11 +74,12 @@ def test_every_query_has_help() -> None:
 
 @pytest.mark.parametrize("args, words", [
     (("weak-linked", "--models", "villages"), "valid models"),
-    (("neighbors", "乙村", "--hops", "0"), "hops must be"),
+    (("neighbors", "乙村", "--hops", "0"), "hops: at least 1"),
     (("recommend", "乙村", "--weights", "near=1"), "valid principles"),
     (("members", "庚村"), "unknown entity"),
     (("members", "甲村"), "matches 2 entities"),
-    (("gaps", "--limit", "0"), "limit must be"), (("coverage", "--offset", "-1"), "offset must"),
+    (("gaps", "--limit", "0"), "limit: at least 1"),
+    (("coverage", "--offset", "-1"), "offset: at least 0"),
 ])
 def test_errors(args: tuple[str, ...], words: str) -> None:
     p = run(*args)

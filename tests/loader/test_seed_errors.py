@@ -257,7 +257,7 @@ def test_broken_seed(tiny_copy, edits, append, expected, capsys) -> None:  # typ
     for text, want in zip(got, expected, strict=True):
         assert text.startswith(str(seed) + "/"), text
         assert text[len(str(seed)) + 1 :].startswith(want), (text, want)
-    assert main(["validate", str(seed)]) == 1
+    assert main(["validate", "--seed", str(seed)]) == 1
     assert "the seed has" in capsys.readouterr().err
 
 
@@ -563,7 +563,7 @@ def test_broken_files(tiny_copy, setup, expected, capsys) -> None:  # type: igno
         graphsvc.load(seed)
     assert _shown(seed, info.value.problems) == expected
     capsys.readouterr()
-    assert main(["validate", str(seed), "--json"]) == 1
+    assert main(["validate", "--seed", str(seed), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["valid"] is False and out["exit_code"] == 1
     assert [e["text"] for e in out["errors"]] == [str(p) for p in info.value.problems]

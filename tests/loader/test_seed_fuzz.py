@@ -106,7 +106,7 @@ def test_random_breaks_fail_cleanly_or_keep_the_data(brks: list[tuple]) -> None:
             valid = True
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = main(["validate", str(seed), "--json"])
+            code = main(["validate", "--seed", str(seed), "--json"])
         assert code == (0 if valid else 1), err.getvalue()
         assert json.loads(out.getvalue())["valid"] is valid
     finally:

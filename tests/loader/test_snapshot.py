@@ -168,7 +168,7 @@ def test_planted_pickle_runs_nothing_cli(tiny_copy, tmp_path) -> None:  # type: 
     marker = tmp_path / "PWNED"
     _plant_everywhere(seed, version, marker)
     env = {k: v for k, v in os.environ.items() if k != "GRAPHSVC_SNAPSHOT"}
-    for args in (["validate", str(seed)], ["info", "--seed", str(seed), "--json"]):
+    for args in (["validate", "--seed", str(seed)], ["info", "--seed", str(seed), "--json"]):
         proc = subprocess.run([sys.executable, "-m", "graphsvc", *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr

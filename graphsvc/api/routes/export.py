@@ -11,10 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from graphsvc.api.deps import NetDep
 from graphsvc.api.download import chunks, render
 from graphsvc.api.routes.entities import Year
+from graphsvc.queries.registry import split
 
 router = APIRouter(tags=["export"])
 
-Listed = Annotated[list[str] | None, Query(description="repeat the parameter for several")]
+Listed = Annotated[list[str] | None, Query(
+    description="repeat the parameter (or comma-separate) for several")]
 
 
 @router.get("/export/graph.{fmt}", operation_id="exportGraph",
@@ -34,7 +36,8 @@ async def export_graph(
     color_by: Literal["kind", "status"] = "kind",
 ) -> StreamingResponse:
     """GraphML, GEXF 1.3, node-link JSON, or a zip of nodes.csv + edges.csv; filters intersect."""
-    filters = {k: v for k, v in dict(township=township, model=model, kind=kind, relation=relation,
+    filters = {k: v for k, v in dict(township=township, model=model, kind=split(kind),
+                                     relation=split(relation),
                                      ego=ego, hops=hops, year=year).items() if v is not None}
     d = await run_in_threadpool(render, net, fmt, color_by=color_by, **filters)
     return StreamingResponse(chunks(d.body), media_type=d.media_type, headers={

@@ -21,9 +21,9 @@ from graphsvc.api.models import (
     ModelEntry,
     ReadyOut,
     RelationEntry,
-    SourceOut,
 )
 from graphsvc.model.schema import Schema
+from graphsvc.queries.entities import SourceOut
 
 health = APIRouter(tags=["health"])
 router = APIRouter(tags=["meta"])

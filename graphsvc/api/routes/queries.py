@@ -5,36 +5,35 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from graphsvc import queries as q
 from graphsvc.api.cache import memo
 from graphsvc.api.deps import NetDep, WeightsDep
-from graphsvc.api.routes.entities import Year
+from graphsvc.api.params import query_param as P
+from graphsvc.queries.registry import split
 
 router = APIRouter(tags=["queries"])
 
-Township = Annotated[str | None, Query(description="township code or name")]
-Models = Annotated[list[str] | None, Query(
-    alias="model", description="joint-organisation models to include (repeat); default all")]
-MAX_LIMIT = 1000
-"""The largest page of any list answer."""
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page (1 to 1000)")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip before the page")]
+Year = Annotated[int | None, P("gaps", "year")]
+Township = Annotated[str | None, P("gaps", "township")]
+Models = Annotated[list[str] | None, P("weak-linked", "models")]
+Limit = Annotated[int, P("gaps", "limit")]
+Offset = Annotated[int, P("gaps", "offset")]
 
 
 @router.get("/queries/weak-linked", operation_id="weakLinked",
             response_model=q.WeakLinkedResult,
             summary="weak villages linked to a strong entity")
 def weak_linked(net: NetDep, year: Year = None, model: Models = None,
-                max_hops: Annotated[int, Query(ge=1, le=4)] = 1,
+                max_hops: Annotated[int, P("weak-linked", "max_hops")] = 1,
                 township: Township = None,
                 limit: Limit = 100, offset: Offset = 0) -> q.WeakLinkedResult:
     """Each weak village with every strong entity it is linked to: via, model, path, evidence.
 
     Paged: `total` counts every link, `data` holds `limit` of them from `offset`.
     """
-    return memo(net, q.weak_linked, year=year, models=model, max_hops=max_hops,
+    return memo(net, q.weak_linked, year=year, models=split(model), max_hops=max_hops,
                 township=township, limit=limit, offset=offset)
 
 
@@ -77,7 +76,7 @@ def coverage(net: NetDep, year: Year = None, limit: Limit = 100,
 @router.get("/outcomes", operation_id="outcomes",
             response_model=q.OutcomesResult, summary="outcomes by model")
 def outcomes(net: NetDep, year: Year = None,
-             model: Annotated[str | None, Query(description="one model")] = None,
+             model: Annotated[str | None, P("outcomes", "model")] = None,
              limit: Limit = 100, offset: Offset = 0) -> q.OutcomesResult:
     """The indicators the sources give, per model, organisation and year, with sources.
 
@@ -89,7 +88,7 @@ def outcomes(net: NetDep, year: Year = None,
 
 @router.get("/metrics", operation_id="metrics",
             response_model=q.MetricsResult, summary="network metrics")
-def metrics(net: NetDep, top: Annotated[int, Query(ge=1, le=500)] = 20) -> q.MetricsResult:
+def metrics(net: NetDep, top: Annotated[int, P("metrics", "top")] = 20) -> q.MetricsResult:
     """Most connected (degree), bridges (betweenness) and PageRank, top N of each."""
     return memo(net, q.metrics, top=top)
 
@@ -108,7 +107,7 @@ def communities(net: NetDep, limit: Limit = 100, offset: Offset = 0) -> q.Commun
             response_model=q.RecommendResult,
             summary="pairing advice for a village")
 def recommendations(net: NetDep, ref: str, weights: WeightsDep, year: Year = None,
-                    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+                    limit: Annotated[int, P("recommend", "limit")] = 10,
                     scope: Literal["township", "district"] = "township") -> q.RecommendResult:
     """Candidate partners ranked by the five principles, each scored and explained."""
     return memo(net, q.recommend, ref=ref, limit=limit, weights=weights, year=year, scope=scope)
@@ -117,7 +116,7 @@ def recommendations(net: NetDep, ref: str, weights: WeightsDep, year: Year = Non
 @router.get("/entities/{ref}/tree", operation_id="tree",
             response_model=q.TreeResult, summary="organisation tree")
 def tree(net: NetDep, ref: str,
-         depth: Annotated[int | None, Query(ge=0, le=20)] = None) -> q.TreeResult:
+         depth: Annotated[int | None, P("tree", "depth")] = None) -> q.TreeResult:
     """The organisation tree below an entity (district, township, committee, villages...)."""
     return memo(net, q.tree, ref=ref, depth=depth)
 

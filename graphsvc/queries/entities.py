@@ -1,4 +1,5 @@
-"""Entity listing and the one-entity view: pure functions of a Network (no FastAPI here)."""
+"""Entities: the filtered, paged list and the one-entity view (what `graphsvc entities`,
+`graphsvc show REF`, `GET /v1/entities` and `GET /v1/entities/{ref}` answer)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,130 @@ import binascii
 import bisect
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_json
 
-from graphsvc.api.models import EntitySummary
 from graphsvc.errors import InvalidQuery
 from graphsvc.network import Network
-from graphsvc.queries.common import resolve_township
+from graphsvc.queries.common import EvidenceItem, resolve_township
+from graphsvc.queries.paths import neighbors
 
-HIDDEN = {"name", "kind", "subtype", "township", "aliases"}  # shown as fields of their own
+Scalar = str | int | float | bool
+STATUSES = ("weak", "strong", "unknown")
 MAX_RELATED = 50
+"""Other ends listed per relation group of an entity (by id; `count` gives them all)."""
+HIDDEN = {"name", "kind", "subtype", "township", "aliases"}  # shown as fields of their own
+
+
+class Out(BaseModel):
+    """Base of the entity models: no field beyond those declared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EntitySummary(Out):
+    """One entity in a list: id, name, kind and where it is."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
+        "township": "110111009", "township_name": "周口店镇", "model": None}]})
+    id: str
+    name: str
+    kind: str
+    subtype: str | None = None
+    township: str | None = None
+    township_name: str | None = None
+    model: str | None = None
+
+
+class EntityList(Out):
+    """A page of entities: `data`, `count` (items on this page) and the `next` cursor."""
+
+    data: list[EntitySummary]
+    count: int
+    next: str | None = Field(None, description="cursor of the next page (null on the last)")
+
+
+class SourceOut(Out):
+    """A source that records cite, with its licence."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    note: str | None = None
+
+
+class FactOut(Out):
+    """A dated fact about an entity, with its source."""
+
+    fact: str
+    key: str
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    year: int | None = None
+    model: str | None = None
+    note: str | None = None
+    source: SourceOut
+
+
+class EntityStatus(Out):
+    """Weak / strong / unknown for a year, with the evidence."""
+
+    entity: str
+    year: int
+    status: Literal["weak", "strong", "unknown"]
+    evidence: list[EvidenceItem]
+
+
+class RelatedOut(Out):
+    """The entity at the other end of a relation."""
+
+    id: str
+    name: str
+    kind: str
+    role: str | None = None
+
+
+class RelationGroup(Out):
+    """The relations of one kind and direction of an entity."""
+
+    relation: str
+    label: str
+    direction: Literal["out", "in"]
+    count: int
+    entities: list[RelatedOut] = Field(description="the first 50, by id")
+
+
+class EntityDetail(Out):
+    """One entity: attributes, aliases, facts with sources, status with evidence, relations."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
+        "township": "110111009", "township_name": "周口店镇",
+        "attributes": {"code": "110111009212", "pinyin": "huangshandiancun"},
+        "aliases": [], "facts": [], "status": {"entity": "110111009212", "year": 2022,
+                                               "status": "strong", "evidence": []},
+        "relations": []}]})
+    id: str
+    name: str
+    kind: str
+    subtype: str | None = None
+    township: str | None = None
+    township_name: str | None = None
+    attributes: dict[str, Scalar]
+    aliases: list[str]
+    facts: list[FactOut]
+    status: EntityStatus
+    relations: list[RelationGroup]
+
+
+
 
 
 def encode_cursor(after: str) -> str:
@@ -69,7 +183,7 @@ def list_entities(net: Network, *, kind: str | None = None, township: str | None
     """
     _choice("kind", kind, list(net.schema.kinds))
     _choice("model", model, net.schema.enums.get("model", []))
-    _choice("status", status, ["weak", "strong", "unknown"])
+    _choice("status", status, list(STATUSES))
     town = resolve_township(net, township)
     statuses = net.statuses(year) if status is not None else {}
     needle = q.strip().lower() if q else None
@@ -96,6 +210,23 @@ def list_entities(net: Network, *, kind: str | None = None, township: str | None
             return page, page[-1].id
         page.append(summary(net, node))
     return page, None
+
+
+def entities(net: Network, *, kind: str | None = None, township: str | None = None,
+             model: str | None = None, status: str | None = None, year: int | None = None,
+             q: str | None = None, cursor: str | None = None, limit: int = 50) -> EntityList:
+    """One page of entities matching every filter, by id, with the cursor of the next page
+    (`next`, None on the last): pass it back as `cursor` for the page after.
+
+    The filters are those of :func:`list_entities`.
+    """
+    if not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery(f"limit must be a whole number >= 1, not {limit!r}")
+    after = decode_cursor(cursor) if cursor else None
+    page, last = list_entities(net, kind=kind, township=township, model=model, status=status,
+                               year=year, q=q, after=after, limit=limit)
+    return EntityList(data=page, count=len(page),
+                      next=encode_cursor(last) if last is not None else None)
 
 
 def _matches(node: str, a: dict[str, Any], needle: str) -> bool:
@@ -138,6 +269,13 @@ def entity_detail(net: Network, ref: str, township: str | None = None,
     }
 
 
+def entity(net: Network, ref: str, township: str | None = None,
+           year: int | None = None) -> EntityDetail:
+    """Everything about one entity (by code, id, name or alias; `township` narrows a name):
+    attributes, aliases, facts with sources, status with evidence, relations by kind."""
+    return EntityDetail.model_validate(entity_detail(net, ref, township, year))
+
+
 def entity_json(net: Network, ref: str, township: str | None = None,
                 year: int | None = None) -> bytes:
     """:func:`entity_detail` as JSON bytes (what the API caches per network and sends)."""
@@ -147,8 +285,6 @@ def entity_json(net: Network, ref: str, township: str | None = None,
 def neighbors_json(net: Network, ref: str, hops: int = 1,
                    relations: list[str] | None = None) -> bytes:
     """The ego network of an entity (`queries.neighbors`) as JSON bytes, for the API's cache."""
-    from graphsvc.queries import neighbors
-
     return neighbors(net, ref, hops=hops, relations=relations).model_dump_json().encode()
 
 
