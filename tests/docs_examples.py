@@ -176,7 +176,7 @@ def top_level(text: str) -> tuple[str, list[str]]:
 def start_server() -> tuple[str, Any]:
     """A real `graphsvc serve` of the bundled seed with both tokens, ready."""
     sys.path.insert(0, str(Path(__file__).parent))
-    from test_api_serve import start_serve, wait_ready
+    from serving import start_serve, wait_ready
 
     # `--seed seed` from the repository root: file names in answers read `seed/facts.csv`
     base, proc = start_serve(Path("seed"), "--token", TOKEN, "--admin-token", ADMIN_TOKEN)

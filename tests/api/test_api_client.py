@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
-from test_api_serve import start_serve, wait_ready
+from serving import start_serve, wait_ready
 
 from graphsvc.api import create_app, routes
 

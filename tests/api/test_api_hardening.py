@@ -19,7 +19,7 @@ import httpx
 import pytest
 from conftest import TINY
 from fastapi.testclient import TestClient
-from test_api_serve import ROOT, start_serve, wait_ready
+from serving import ROOT, start_serve, wait_ready
 
 import graphsvc
 from graphsvc.api import Settings, create_app

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from test_api_serve import start_serve, wait_ready
+from serving import start_serve, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed"
