@@ -15,7 +15,7 @@ from pydantic_core import to_json
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.network import Network
-from graphsvc.queries.common import EvidenceItem, resolve_township
+from graphsvc.queries.common import EntityRef, EvidenceItem, resolve_township
 from graphsvc.queries.paths import neighbors
 
 Scalar = str | int | float | bool
@@ -31,18 +31,13 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class EntitySummary(Out):
-    """One entity in a list: id, name, kind and where it is."""
+class EntitySummary(EntityRef, Out):
+    """One entity in a list: the entity reference every result uses, plus subtype and model."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "id": "110111009212", "name": "黄山店村", "kind": "village", "subtype": "村委会",
         "township": "110111009", "township_name": "周口店镇", "model": None}]})
-    id: str
-    name: str
-    kind: str
     subtype: str | None = None
-    township: str | None = None
-    township_name: str | None = None
     model: str | None = None
 
 
