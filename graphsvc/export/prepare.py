@@ -462,21 +462,8 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
                 continue
         nid = node if type(node) is str else str(node)
         attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
-        own = data.get("label")
-        label = (scalar(own) if own is not None else None) or attrs.get("name") \
-            or clean_text(nid) or nid
-        st = statuses.get(nid)
-        status = str(getattr(st, "status", st)) if st is not None else "unknown"
-        degree = degrees[node]
-        kind = str(attrs.get("kind", ""))
-        added: dict[str, Scalar] = {
-            "label": _text(label), "status": status,
-            "color": STATUS_COLORS.get(status, OTHER_COLOR) if color_by == "status"
-            else kind_colors.get(kind, OTHER_COLOR),
-            "status_color": STATUS_COLORS.get(status, OTHER_COLOR),
-            "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
-        }
-        add({**added, **attrs})
+        add({**added_columns(nid, data, attrs, statuses, degrees[node], color_by, kind_colors),
+             **attrs})
     if _safe_weight(cleaned.values()):
         edge_seen["weight_value"] = edge_seen.pop("weight")
     if plan:
@@ -497,6 +484,26 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
                     ids_kept(edge_keys, "e"), year, color_by, pos, plan, cleaned, degrees,
                     statuses, kind_colors,
                     None if nodes_kept else [f"n{i}" for i in range(1, len(node_ids) + 1)])
+
+
+def added_columns(nid: str, data: Mapping[Any, Any], attrs: Mapping[str, Scalar],
+                  statuses: Mapping[str, Any], degree: int, color_by: str,
+                  kind_colors: Mapping[str, str]) -> dict[str, Scalar]:
+    """What prepare adds to a node's cleaned attributes `attrs` (label, status, colours,
+    degree, size), in their order; a plain row computes the same in `Prepared.node_rows`."""
+    own = data.get("label")
+    label = (scalar(own) if own is not None else None) or attrs.get("name") \
+        or clean_text(nid) or nid
+    st = statuses.get(nid)
+    status = str(getattr(st, "status", st)) if st is not None else "unknown"
+    kind = str(attrs.get("kind", ""))
+    return {
+        "label": _text(label), "status": status,
+        "color": STATUS_COLORS.get(status, OTHER_COLOR) if color_by == "status"
+        else kind_colors.get(kind, OTHER_COLOR),
+        "status_color": STATUS_COLORS.get(status, OTHER_COLOR),
+        "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
+    }
 
 
 def _safe_weight(attr_dicts: Iterable[dict[str, Scalar]]) -> bool:

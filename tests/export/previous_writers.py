@@ -3,33 +3,32 @@ streamed from the graph (graphsvc 813ff7d), kept here only to check that the str
 writes the same bytes.
 
 It prepares every node and edge into a dict up front (the eager `prepare`), then writes them
-element by element, escaping value by value. Slow, and simple on purpose: its cleaning and
-typing helpers are the package's own (they did not change), everything else is the old code.
+element by element, escaping value by value. Slow, and simple on purpose. What the streamed
+export does not replace is the package's own here: the inputs of `prepare`, the cleaning and
+typing helpers, the added columns and GEXF's node of a row that is not plain. What it replaces
+(the rows held whole, plain rows and their templates, rendering shared edge dicts once, the
+check of the ids) is the old code.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
-import math
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import networkx as nx
 
-from graphsvc.export import FORMATS, _check_options, _graph_attrs
+from graphsvc.export import FORMATS, _check_options, _graph_attrs, prepare_inputs
 from graphsvc.export.formats import ExportContext
 from graphsvc.export.gexf import HEADER as GEXF_HEADER
-from graphsvc.export.gexf import _attributes, _attvalues, _rgb
+from graphsvc.export.gexf import _attributes, _attvalues, _node
 from graphsvc.export.graphml import HEADER as GRAPHML_HEADER
 from graphsvc.export.graphml import _keys
-from graphsvc.export.layout import ring_layout
 from graphsvc.export.prepare import (
     ADDED_NODE_COLUMNS,
     EDGE_TYPES,
     NODE_TYPES,
-    OTHER_COLOR,
-    STATUS_COLORS,
     Column,
     EdgeRow,
     Scalar,
@@ -38,13 +37,10 @@ from graphsvc.export.prepare import (
     _columns,
     _edges,
     _nodes,
-    _text,
-    clean_text,
-    scalar,
+    added_columns,
     xml_ids,
 )
-from graphsvc.export.source import GraphSource, NetworkSource
-from graphsvc.export.subgraph import FILTERS, schema_of, subgraph
+from graphsvc.export.source import GraphSource
 from graphsvc.export.xmlutil import esc_attr, esc_text, fmt_value
 
 
@@ -81,20 +77,7 @@ def prepare(graph: nx.MultiDiGraph, statuses: Any, year: int | None, color_by: s
     for node, data in _nodes(graph):
         nid = str(node)
         attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
-        own = data.get("label")
-        label = (scalar(own) if own is not None else None) or attrs.get("name") \
-            or clean_text(nid) or nid
-        st = statuses.get(nid)
-        status = str(getattr(st, "status", st)) if st is not None else "unknown"
-        degree = degrees[node]
-        kind = str(attrs.get("kind", ""))
-        added: dict[str, Scalar] = {
-            "label": _text(label), "status": status,
-            "color": STATUS_COLORS.get(status, OTHER_COLOR) if color_by == "status"
-            else kind_colors.get(kind, OTHER_COLOR),
-            "status_color": STATUS_COLORS.get(status, OTHER_COLOR),
-            "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
-        }
+        added = added_columns(nid, data, attrs, statuses, degrees[node], color_by, kind_colors)
         nodes.append((nid, {**added, **attrs}))
     ws = [e.attrs["weight"] for e in edges if "weight" in e.attrs]
     if ws and not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w > 0
@@ -153,16 +136,9 @@ def write_gexf(p: Eager, out: BinaryIO, description: str) -> None:
     id_of = dict(zip((n for n, _ in p.nodes), node_ids, strict=True))
     parts.append(f'    <nodes count="{len(p.nodes)}">\n')
     for (node, attrs), nid in zip(p.nodes, node_ids, strict=True):
-        label = esc_attr(str(attrs.get("label", node)))
-        viz = f'<viz:color {_rgb(str(attrs.get("color", "#7f7f7f")))}/>'
-        size = attrs.get("size")
-        if isinstance(size, (int, float)) and not isinstance(size, bool) and size >= 0:
-            viz += f'<viz:size value="{float(size)!r}"/>'
         pos = p.positions.get(node)
-        if pos is not None:
-            viz += f'<viz:position x="{pos[0]!r}" y="{pos[1]!r}" z="0.0"/>'
-        parts.append(f'      <node id="{nid}" label="{label}">'
-                     f'{_attvalues(attrs, nids)}{viz}</node>\n')
+        where = "" if pos is None else f'<viz:position x="{pos[0]!r}" y="{pos[1]!r}" z="0.0"/>'
+        parts.append(_node(nid, node, attrs, nids, where))
     parts.append("    </nodes>\n")
     parts.append(f'    <edges count="{len(p.edges)}">\n')
     for e, eid in zip(p.edges, xml_ids([e.key for e in p.edges], "e"), strict=True):
@@ -197,16 +173,8 @@ class _Buffer:
 def previous_export(net: GraphSource, fmt: str, **filters: Any) -> dict[str, bytes]:
     """The files of an export as the old code wrote them, by file name."""
     _check_options(fmt, filters)
-    g = subgraph(net, **{k: v for k, v in filters.items() if k in FILTERS})
-    year = filters.get("year")
-    statuses: Any = {}
-    if isinstance(net, NetworkSource):
-        if year is None:
-            year = net.default_year()
-        statuses = net.statuses(year)
-    positions = ring_layout(g) if filters.get("layout") else None
-    colors = {k: s.color for k, s in schema_of(net).kinds.items() if s.color}
-    p = prepare(g, statuses, year, filters.get("color_by", "kind"), positions, colors)
+    g, statuses, year, color_by, positions, colors = prepare_inputs(net, **filters)
+    p = prepare(g, statuses, year, color_by, positions, colors)
     spec = FORMATS[fmt]
     if fmt == "graphml":
         out = io.BytesIO()
