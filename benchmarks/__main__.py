@@ -366,7 +366,8 @@ def bench_ready(seed: Path, runs: int) -> list[Row]:
             for name, page in got[0]["pages"].items():
                 kb = page["bytes"] / 1024
                 rows.append((f"first page (limit=100) of {name}, of {page['total']:,} rows "
-                             f"(its first request: {page['first_s']:.2f} s)",
+                             f"(its first request: {page['first_s']:.2f} s, server RSS "
+                             f"{page['rss_growth_mb']:+,.0f} MiB)",
                              f"{page['warm_ms']:.1f} ms, {kb:,.0f} KiB", "-",
                              f"{page['warm_ms']:.1f} ms, {kb:,.0f} KiB",
                              "≤ 100 ms and ≤ 1 MB, warm"))

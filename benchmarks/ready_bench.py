@@ -34,7 +34,10 @@ LISTS = {
     "group metrics": "/v1/queries/group-metrics",
     "outcomes": "/v1/outcomes",
     "weak-linked": "/v1/queries/weak-linked",
+    "communities": "/v1/communities",
 }
+"""The list answers. Communities are not warmed (Louvain over the organisational subgraph, about
+a minute nationally): their first request computes them, once per process and data version."""
 
 
 def hot_paths(base: str, client: httpx.Client) -> dict[str, str]:
@@ -55,8 +58,8 @@ def hot_paths(base: str, client: httpx.Client) -> dict[str, str]:
     }
 
 
-def rss_of(pids: list[int]) -> dict[str, float]:
-    """Peak (VmHWM) and current (VmRSS) resident memory of each process, in MiB."""
+def rss_of(pids: list[int], field: str = "VmHWM") -> dict[str, float]:
+    """Peak (VmHWM, the default) or current (VmRSS) resident memory of each process, in MiB."""
     out = {}
     for pid in pids:
         try:
@@ -64,7 +67,7 @@ def rss_of(pids: list[int]) -> dict[str, float]:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        out[str(pid)] = round(int(fields["VmHWM"].split()[0]) / 1024, 1)
+        out[str(pid)] = round(int(fields[field].split()[0]) / 1024, 1)
     return out
 
 
@@ -79,15 +82,10 @@ def children(pid: int) -> list[int]:
     return found
 
 
-COMMUNITIES = {"communities": "/v1/communities"}
-"""Louvain over the whole organisational subgraph: minutes at national scale (`--communities`)."""
-
-
 def measure(
     seed: str,
     workers: int,
     lists: bool,
-    communities: bool = False,
     after_ready: Callable[[str, httpx.Client], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One start of `graphsvc serve`: time to ready, first hot answers, list pages, memory.
@@ -128,7 +126,8 @@ def measure(
             out["first_ms"] = first
             if lists:
                 pages = {}
-                for name, path in {**LISTS, **(COMMUNITIES if communities else {})}.items():
+                for name, path in LISTS.items():
+                    before = sum(rss_of([proc.pid, *children(proc.pid)], "VmRSS").values())
                     t1 = time.perf_counter()
                     r = client.get(base + path, params={"limit": 100})
                     r.raise_for_status()
@@ -138,8 +137,10 @@ def measure(
                         t1 = time.perf_counter()
                         client.get(base + path, params={"limit": 100}).raise_for_status()
                         warm.append((time.perf_counter() - t1) * 1000)
+                    after = sum(rss_of([proc.pid, *children(proc.pid)], "VmRSS").values())
                     pages[name] = {"first_s": cold, "warm_ms": statistics.median(warm),
-                                   "bytes": len(r.content), "total": r.json().get("total")}
+                                   "bytes": len(r.content), "total": r.json().get("total"),
+                                   "rss_growth_mb": round(after - before, 1)}
                 out["pages"] = pages
             if after_ready is not None:
                 out["after"] = after_ready(base, client)
@@ -160,9 +161,8 @@ def main() -> int:
     ap.add_argument("--seed", required=True)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-lists", action="store_true")
-    ap.add_argument("--communities", action="store_true", help="also the communities' page")
     args = ap.parse_args()
-    print(json.dumps(measure(args.seed, args.workers, not args.no_lists, args.communities),
+    print(json.dumps(measure(args.seed, args.workers, not args.no_lists),
                      ensure_ascii=False))
     return 0
 

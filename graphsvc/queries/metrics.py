@@ -6,6 +6,7 @@ Both are computed once per :class:`Network` (one data version) and cached for it
 from __future__ import annotations
 
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
@@ -244,25 +245,45 @@ def _communities(net: Network) -> CommunitiesResult:
     isolated = net.graph.number_of_nodes() - g.number_of_nodes()
     parts = nx.community.louvain_communities(g, seed=SEED) if g.number_of_edges() else []
     modularity = nx.community.modularity(g, parts) if parts else 0.0
-    idx = indexes(net)
-    official = {o: {o, *(m for m, _ in idx.members.get(o, []))} for o in idx.joint_orgs}
+    groups, group_of = official_groups(net)
     deg = dict(g.degree())
     ordered = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
     data = []
     for i, part in enumerate(ordered):
-        members = set(part)
         hub = min(part, key=lambda n: (-deg[n], n))
-        matches = []
-        for o, group in official.items():
-            shared = len(members & group)
-            if shared:
-                matches.append(OfficialMatch(org=eref(net, o), shared=shared,
-                                             org_members=len(group) - 1,
-                                             jaccard=round(shared / len(members | group), 3)))
-        matches.sort(key=lambda m: (-m.jaccard, m.org.id))
         data.append(Community(
-            id=i + 1, name=net.name(hub), size=len(part),
-            hub=eref(net, hub), members=[eref(net, n) for n in part], official=matches))
+            id=i + 1, name=net.name(hub), size=len(part), hub=eref(net, hub),
+            members=[eref(net, n) for n in part],
+            official=official_matches(net, part, groups, group_of)))
     return CommunitiesResult(data_version=net.data_version, seed=SEED,
                              modularity=round(modularity, 4), isolated=isolated, data=data,
                              count=len(data), total=len(data))
+
+
+def official_groups(net: Network) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """The official joint organisations as groups (the organisation and its members): the size
+    of each group, and for each entity the groups it is in."""
+    idx = indexes(net)
+    sizes: dict[str, int] = {}
+    group_of: dict[str, list[str]] = defaultdict(list)
+    for o in idx.joint_orgs:
+        group = {o, *(m for m, _ in idx.members.get(o, []))}
+        sizes[o] = len(group)
+        for m in group:
+            group_of[m].append(o)
+    return sizes, dict(group_of)
+
+
+def official_matches(net: Network, part: list[str], sizes: dict[str, int],
+                     group_of: dict[str, list[str]]) -> list[OfficialMatch]:
+    """Every official group sharing a member with the community `part` (distinct entities):
+    shared members counted member by member, so a community costs its size, not the number of
+    organisations; best Jaccard first, then by organisation id."""
+    shared: Counter[str] = Counter()
+    for n in part:
+        shared.update(group_of.get(n, ()))
+    matches = [OfficialMatch(org=eref(net, o), shared=k, org_members=sizes[o] - 1,
+                             jaccard=round(k / (len(part) + sizes[o] - k), 3))
+               for o, k in shared.items()]
+    matches.sort(key=lambda m: (-m.jaccard, m.org.id))
+    return matches

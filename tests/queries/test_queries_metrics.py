@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import graphsvc
@@ -68,3 +70,48 @@ def test_betweenness_time_budget_stops_sampling() -> None:
     g = nx.path_graph(EXACT_BETWEENNESS_LIMIT + 10)
     _, used, note = betweenness(g, sample=500, budget=0.0)
     assert used == 10 and "stopped by the time budget" in note
+
+
+def _slow_matches(net: graphsvc.Network, members: set[str]) -> list[tuple[str, int, int, float]]:
+    """The obvious way: every official joint organisation (with its members) against the
+    community, one set intersection each."""
+    from graphsvc.queries.common import indexes
+
+    idx = indexes(net)
+    found = []
+    for o in idx.joint_orgs:
+        group = {o, *(m for m, _ in idx.members.get(o, []))}
+        shared = len(members & group)
+        if shared:
+            found.append((o, shared, len(group) - 1, round(shared / len(members | group), 3)))
+    return sorted(found, key=lambda m: (-m[3], m[0]))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> graphsvc.Network:
+    """A SYNTHETIC scenario over the bundled register (made up here, never kept): many joint
+    organisations whose members overlap."""
+    from graphsvc.tools.synth import synthesize
+
+    tmp = tmp_path_factory.mktemp("synthetic")
+    synthesize(Path(graphsvc.bundled_seed()) / "divisions.csv", tmp / "syn", seed=7)
+    return graphsvc.load(tmp / "syn")
+
+
+@pytest.mark.parametrize("which", ["tiny", "fangshan", "synthetic"])
+def test_official_matches_as_the_obvious_way(which: str, request: pytest.FixtureRequest) -> None:
+    """Each community's official matches (counted member by member) equal the obvious
+    communities × organisations intersections: same organisations, counts, Jaccard and order."""
+    net: graphsvc.Network = request.getfixturevalue(which)
+    r = communities(net)
+    assert r.total == len(r.data) > 0
+    compared = 0
+    for c in r.data:
+        members = {m.id for m in c.members}
+        assert len(members) == c.size
+        got = [(m.org.id, m.shared, m.org_members, m.jaccard) for m in c.official]
+        assert got == _slow_matches(net, members)
+        compared += len(got)
+    assert compared > 0  # some community matches an official organisation
+    if which == "synthetic":  # members in several organisations: the case counting must get right
+        assert sum(len(c.official) > 1 for c in r.data) > 1
