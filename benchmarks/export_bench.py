@@ -1,14 +1,16 @@
-"""Benchmark: graphsvc's GraphML export vs networkx.write_graphml on the same graph.
+"""Benchmark: graphsvc's GraphML or GEXF export vs networkx's writer on the same graph.
 
 SYNTHETIC DATA: the graph is generated in memory with made-up names and codes shaped like the
 real network (villages, townships, party organisations, member_of/part_of/... relations). It is
 never written to seed/. Run from the repository root:
 
-    python benchmarks/export_bench.py --nodes 100000 --runs 3
+    python benchmarks/export_bench.py --nodes 100000 --runs 3 [--format gexf]
 
 Both sides write the same graph to an in-memory buffer. graphsvc's time includes the whole
 export (attribute preparation and writing); networkx gets a copy of the graph already made
-writable for it (booleans as-is, no None values), which is the best case for networkx.
+writable for it (booleans as-is, no None values), which is the best case for networkx;
+GEXF is written by networkx as version 1.3, the version graphsvc writes. In one process: the
+suite (`python -m benchmarks --only export`) measures the national scenario in fresh processes.
 """
 
 from __future__ import annotations
@@ -92,18 +94,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--nodes", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--format", choices=("graphml", "gexf"), default="graphml")
     args = ap.parse_args()
     t0 = time.perf_counter()
     g = synthetic(args.nodes)
     build = time.perf_counter() - t0
     net = SimpleNamespace(graph=g)
     plain = nx.MultiDiGraph(g)  # networkx's writer wants a plain graph; same data
+
+    def theirs_write(graph: nx.MultiDiGraph, buf: io.BytesIO) -> None:
+        if args.format == "graphml":
+            nx.write_graphml(graph, buf)
+        else:
+            nx.write_gexf(graph, buf, version="1.3")
     ours_t, theirs_t = [], []
     ours_size = theirs_size = 0
     for _ in range(args.runs):  # interleaved, so a busy moment hits both sides alike
-        t, ours_size = timed(lambda buf: export(net, "graphml", buf))
+        t, ours_size = timed(lambda buf: export(net, args.format, buf))
         ours_t.append(t)
-        t, theirs_size = timed(lambda buf: nx.write_graphml(plain, buf))
+        t, theirs_size = timed(lambda buf: theirs_write(plain, buf))
         theirs_t.append(t)
     ours, theirs = statistics.median(ours_t), statistics.median(theirs_t)
     print(f"Synthetic graph (made-up data, built in memory in {build:.1f} s): "
@@ -114,8 +123,8 @@ def main() -> None:
           f"networkx {', '.join(f'{t:.2f}' for t in theirs_t)}.\n")
     print("| writer | median seconds | output MB | speed-up |")
     print("| --- | ---: | ---: | ---: |")
-    print(f"| networkx.write_graphml | {theirs:.2f} | {theirs_size / 1e6:.1f} | 1.0x |")
-    print(f"| graphsvc export graphml (prepare + write) | {ours:.2f} | "
+    print(f"| networkx.write_{args.format} | {theirs:.2f} | {theirs_size / 1e6:.1f} | 1.0x |")
+    print(f"| graphsvc export {args.format} (prepare + write) | {ours:.2f} | "
           f"{ours_size / 1e6:.1f} | {theirs / ours:.1f}x |")
 
 

@@ -13,10 +13,12 @@ import stat
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, cast
+
+import networkx as nx
 
 from graphsvc._gc import gc_paused
 from graphsvc.errors import InvalidQuery
@@ -56,6 +58,14 @@ def _check_options(fmt: str, filters: dict[str, Any]) -> None:
 
 def prepare_network(net: GraphSource, **filters: Any) -> Prepared:
     """The filtered, cleaned and typed graph of `net` that every writer takes."""
+    return prepare_graph(*prepare_inputs(net, **filters))
+
+
+def prepare_inputs(net: GraphSource, **filters: Any) -> tuple[
+        nx.MultiDiGraph, Mapping[str, Any], int | None, str,
+        dict[str, tuple[float, float]] | None, dict[str, str]]:
+    """What `prepare` takes for an export of `net`: the (filtered) graph, the statuses of the
+    year, the year, what colours the nodes, the layout's positions and the kinds' colours."""
     _check_options("graphml", filters)
     g = subgraph(net, **{k: v for k, v in filters.items() if k in FILTERS})
     year = filters.get("year")
@@ -67,7 +77,7 @@ def prepare_network(net: GraphSource, **filters: Any) -> Prepared:
     positions = ring_layout(g) if filters.get("layout") else None
     schema = schema_of(net)
     colors = {k: s.color for k, s in schema.kinds.items() if s.color}
-    return prepare_graph(g, statuses, year, filters.get("color_by", "kind"), positions, colors)
+    return g, statuses, year, filters.get("color_by", "kind"), positions, colors
 
 
 def _graph_attrs(net: GraphSource, p: Prepared) -> dict[str, Any]:

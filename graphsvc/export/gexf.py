@@ -6,8 +6,10 @@ import datetime as _dt
 from typing import BinaryIO
 
 from graphsvc.export.formats import ExportContext, Files, Format
-from graphsvc.export.prepare import Column, Prepared, Scalar, xml_ids
-from graphsvc.export.xmlutil import Sink, esc_attr, fmt_value
+from graphsvc.export.prepare import Column, Prepared, Scalar
+from graphsvc.export.xmlutil import ATTR_SPECIAL, Sink, chunks, esc_attr, fmt_value
+
+_attr_special = ATTR_SPECIAL.search
 
 # Readers first: networkx's `read_gexf` finds viz elements only in `http://gexf.net/1.3/viz`
 # (Gephi's importer matches them by name in any namespace, graphology by the `viz:` prefix), so
@@ -42,6 +44,14 @@ def _rgb(hex_colour: str) -> str:
     return f'r="{r}" g="{g}" b="{b}"'
 
 
+def _escaped(attrs: dict[str, Scalar]) -> tuple[str, ...]:
+    # one search over all values finds whether any needs escaping
+    vals = tuple([v if type(v) is str else fmt_value(v) for v in attrs.values()])
+    if _attr_special("".join(vals)) is not None:
+        vals = tuple([esc_attr(v) for v in vals])
+    return vals
+
+
 def _attvalues(attrs: dict[str, Scalar], ids: dict[str, str]) -> str:
     vals = "".join(f'<attvalue for="{ids[k]}" value="{esc_attr(fmt_value(v))}"/>'
                    for k, v in attrs.items())
@@ -66,32 +76,73 @@ def _write(p: Prepared, out: BinaryIO, description: str) -> None:
     edge_attrs, eids = _attributes(p.edge_columns, "edge")
     sink.add(node_attrs)
     sink.add(edge_attrs)
-    node_ids = xml_ids([n for n, _ in p.nodes], "n")
-    id_of = dict(zip((n for n, _ in p.nodes), node_ids, strict=True))
-    sink.add(f'    <nodes count="{len(p.nodes)}">\n')
-    for (node, attrs), nid in zip(p.nodes, node_ids, strict=True):
-        label = esc_attr(str(attrs.get("label", node)))
-        viz = f'<viz:color {_rgb(str(attrs.get("color", "#7f7f7f")))}/>'
-        size = attrs.get("size")
-        if isinstance(size, (int, float)) and not isinstance(size, bool) and size >= 0:
-            viz += f'<viz:size value="{float(size)!r}"/>'
-        pos = p.positions.get(node)
-        if pos is not None:
-            viz += f'<viz:position x="{pos[0]!r}" y="{pos[1]!r}" z="0.0"/>'
-        sink.add(f'      <node id="{nid}" label="{label}">'
-                 f'{_attvalues(attrs, nids)}{viz}</node>\n')
+    sink.add(f'    <nodes count="{p.node_count}">\n')
+    # the hot loops of big exports: a plain row (see NodeRow) fills a %-template made once per
+    # shape of attributes; other rows are escaped value by value
+    rgb: dict[Scalar, str] = {}
+    shapes: dict[tuple[str, ...], str] = {}
+    positions = p.positions
+
+    def node_template(keys: tuple[str, ...]) -> str:
+        cells = "".join(f'<attvalue for="{nids[k]}" value="%s"/>' for k in keys)
+        tpl = shapes[keys] = ('      <node id="%s" label="%s"><attvalues>' + cells
+                              + '</attvalues><viz:color %s/><viz:size value="%r"/>%s</node>\n')
+        return tpl
+
+    def colour(color: Scalar) -> str:
+        text = rgb[color] = _rgb(str(color))
+        return text
+
+    def where(node: str) -> str:
+        pos = positions.get(node)
+        return "" if pos is None else f'<viz:position x="{pos[0]!r}" y="{pos[1]!r}" z="0.0"/>'
+
+    for rows in chunks(p.node_rows(), sink.block):
+        # a plain row's columns start with label, status, color, status_color, degree, size
+        sink.write([(shapes.get(keys) or node_template(keys))
+                    % (xid, values[0], *values, rgb.get(values[2]) or colour(values[2]),
+                       float(values[5]), where(node) if positions else "")
+                    if plain else _node(xid, node, dict(zip(keys, values, strict=True)), nids,
+                                        where(node))
+                    for node, xid, keys, values, plain in rows])
     sink.add("    </nodes>\n")
-    sink.add(f'    <edges count="{len(p.edges)}">\n')
-    for e, eid in zip(p.edges, xml_ids([e.key for e in p.edges], "e"), strict=True):
+    sink.add(f'    <edges count="{p.edge_count}">\n')
+    # edges sharing one attribute dict share its rendered kind, label and attvalues
+    rest: dict[int, str] = {}
+    edge_shapes: dict[tuple[str, ...], str] = {}
+
+    def render(attrs: dict[str, Scalar]) -> str:
         extra = ""
-        if "relation" in e.attrs:
-            extra += f' kind="{esc_attr(str(e.attrs["relation"]))}"'
-        if "label" in e.attrs:
-            extra += f' label="{esc_attr(str(e.attrs["label"]))}"'
-        sink.add(f'      <edge id="{eid}" source="{id_of[e.source]}" target="{id_of[e.target]}"'
-                 f'{extra}>{_attvalues(e.attrs, eids)}</edge>\n')
+        if "relation" in attrs:
+            extra += f' kind="{esc_attr(str(attrs["relation"]))}"'
+        if "label" in attrs:
+            extra += f' label="{esc_attr(str(attrs["label"]))}"'
+        keys = tuple(attrs)
+        tpl = edge_shapes.get(keys)
+        if tpl is None:
+            cells = "".join(f'<attvalue for="{eids[k]}" value="%s"/>' for k in keys)
+            tpl = edge_shapes[keys] = f"<attvalues>{cells}</attvalues>" if cells else ""
+        text = rest[id(attrs)] = f"{extra}>{tpl % _escaped(attrs)}</edge>\n"
+        return text
+
+    head = '      <edge id="%s" source="%s" target="%s"'
+    for items in chunks(p.edge_items(xml=True), sink.block):
+        sink.write([head % (key, u, v) + (rest.get(id(attrs)) or render(attrs))
+                    for key, u, v, attrs in items])
     sink.add("    </edges>\n  </graph>\n</gexf>\n")
     sink.flush()
+
+
+def _node(nid: str, node: str, attrs: dict[str, Scalar], ids: dict[str, str], where: str
+          ) -> str:
+    """One `<node>` of any row: every value escaped, the size written only when it is a
+    number of at least 0."""
+    label = esc_attr(str(attrs.get("label", node)))
+    viz = f'<viz:color {_rgb(str(attrs.get("color", "#7f7f7f")))}/>'
+    size = attrs.get("size")
+    if isinstance(size, (int, float)) and not isinstance(size, bool) and size >= 0:
+        viz += f'<viz:size value="{float(size)!r}"/>'
+    return f'      <node id="{nid}" label="{label}">{_attvalues(attrs, ids)}{viz}{where}</node>\n'
 
 
 FORMAT = Format("gexf", ("graph.gexf",), "application/gexf+xml",

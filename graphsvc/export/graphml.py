@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import BinaryIO
 
 from graphsvc.export.formats import ExportContext, Files, Format
-from graphsvc.export.prepare import Column, Prepared, Scalar, xml_ids
-from graphsvc.export.xmlutil import TEXT_SPECIAL, TEXT_TABLE, Sink, esc_attr, fmt_value
+from graphsvc.export.prepare import Column, Prepared, Scalar
+from graphsvc.export.xmlutil import (
+    TEXT_SPECIAL,
+    TEXT_TABLE,
+    Sink,
+    chunks,
+    esc_attr,
+    fmt_value,
+)
 
 _special = TEXT_SPECIAL.search
 
@@ -32,9 +40,13 @@ def _keys(cols: list[Column], domain: str, prefix: str) -> tuple[list[str], dict
 
 
 def _values(attrs: dict[str, Scalar]) -> tuple[str, ...]:
-    # the hot loop of big exports: strings (most values) skip formatting, and escaping only
-    # runs when one search over all of them finds a special character
-    vals = tuple([v if type(v) is str else fmt_value(v) for v in attrs.values()])
+    return _escaped(attrs.values())
+
+
+def _escaped(values: Iterable[Scalar]) -> tuple[str, ...]:
+    # strings (most values) skip formatting, and escaping only runs when one search over all
+    # of them finds a special character
+    vals = tuple([v if type(v) is str else fmt_value(v) for v in values])
     if _special("".join(vals)) is not None:
         vals = tuple([v.translate(TEXT_TABLE) for v in vals])
     return vals
@@ -58,6 +70,8 @@ def write(p: Prepared, files: Files, ctx: ExportContext) -> None:
 
 
 def _write(p: Prepared, out: BinaryIO, edge_types: bool) -> None:
+    # the hot loops of big exports: each element is one %-template (made once per shape of
+    # attributes) filled from a row, a block of rows at a time
     sink = Sink(out)
     sink.add(HEADER)
     node_lines, nkeys = _keys(p.node_columns, "node", "kn")
@@ -65,28 +79,35 @@ def _write(p: Prepared, out: BinaryIO, edge_types: bool) -> None:
     for line in node_lines + edge_lines:
         sink.add(line)
     sink.add('  <graph id="G" edgedefault="directed">\n')
-    node_ids = xml_ids([n for n, _ in p.nodes], "n")
-    id_of = dict(zip((n for n, _ in p.nodes), node_ids, strict=True))
-    add = sink.add
     shapes: dict[tuple[str, ...], str] = {}
-    for (_, attrs), nid in zip(p.nodes, node_ids, strict=True):
+
+    def node_template(keys: tuple[str, ...]) -> str:
+        tpl = shapes[keys] = _template('    <node id="%s">', keys, nkeys, "</node>\n")
+        return tpl
+
+    for rows in chunks(p.node_rows(), sink.block):
+        sink.write([(shapes.get(keys) or node_template(keys))
+                    % ((xid, *values) if plain else (xid, *_escaped(values)))
+                    for _, xid, keys, values, plain in rows])
+    # edges sharing one attribute dict (a loaded network's part_of edges) share its cells
+    cells: dict[int, str] = {}
+    edge_shapes: dict[tuple[str, ...], str] = {}
+
+    def render(attrs: dict[str, Scalar]) -> str:
         keys = tuple(attrs)
-        tpl = shapes.get(keys)
+        tpl = edge_shapes.get(keys)
         if tpl is None:
-            tpl = shapes[keys] = _template('    <node id="%s">', keys, nkeys, "</node>\n")
-        add(tpl % (nid, *_values(attrs)))
-    edge_ids = xml_ids([e.key for e in p.edges], "e")
-    shapes = {}
-    for e, eid in zip(p.edges, edge_ids, strict=True):
-        typ = ""
-        if edge_types and "relation" in e.attrs:
-            typ = f' label="{esc_attr(str(e.attrs["relation"]))}"'
-        keys = tuple(e.attrs)
-        tpl = shapes.get(keys)
-        if tpl is None:
-            tpl = shapes[keys] = _template('    <edge id="%s" source="%s" target="%s"%s>', keys,
-                                           ekeys, "</edge>\n")
-        add(tpl % (eid, id_of[e.source], id_of[e.target], typ, *_values(e.attrs)))
+            tpl = edge_shapes[keys] = _template("", keys, ekeys, "</edge>\n")
+        text = cells[id(attrs)] = tpl % _values(attrs)
+        return text
+
+    def relation(attrs: dict[str, Scalar]) -> str:
+        return f' label="{esc_attr(str(attrs["relation"]))}"' if "relation" in attrs else ""
+
+    head = '    <edge id="%s" source="%s" target="%s"%s>'
+    for items in chunks(p.edge_items(xml=True), sink.block):
+        sink.write([head % (key, u, v, relation(attrs) if edge_types else "")
+                    + (cells.get(id(attrs)) or render(attrs)) for key, u, v, attrs in items])
     sink.add("  </graph>\n</graphml>\n")
     sink.flush()
 

@@ -68,17 +68,150 @@ class EdgeRow:
     attrs: dict[str, Scalar]
 
 
+NodeRow = tuple[str, str, tuple[str, ...], tuple[Scalar, ...], bool]
+"""One node as the writers get it: its id, its id in GraphML/GEXF (the same unless the ids are
+renumbered, see `ids_kept`), its column names and values (in the same order), and whether the
+row is *plain*: every value a str, int or float (no bool) with nothing to escape in XML, so
+that a writer may format it with `%s` as it is."""
+EdgeItem = tuple[str, str, str, dict[str, Scalar]]
+"""One edge as the writers get it: key, source, target and cleaned attributes; equal edges of a
+loaded network share one attribute dict, so a writer may render each dict once (by `id`)."""
+
+
+class NodeRows:
+    """The prepared nodes, made one at a time from the graph: `(id, attributes)` pairs."""
+
+    def __init__(self, p: Prepared) -> None:
+        self._p = p
+
+    def __len__(self) -> int:
+        return self._p.node_count
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Scalar]]]:
+        for nid, _, keys, values, _ in self._p.node_rows():
+            yield nid, dict(zip(keys, values, strict=True))
+
+
+class EdgeRows:
+    """The prepared edges, made one at a time from the graph: `EdgeRow`s."""
+
+    def __init__(self, p: Prepared) -> None:
+        self._p = p
+
+    def __len__(self) -> int:
+        return self._p.edge_count
+
+    def __iter__(self) -> Iterator[EdgeRow]:
+        for key, u, v, attrs in self._p.edge_items():
+            yield EdgeRow(key, u, v, attrs)
+
+
+@dataclass
+class _Shape:
+    """The node attribute keys seen together (the keys of one node dict), when every key has
+    its own clean column name outside the added ones: the columns of a plain row."""
+
+    columns: tuple[str, ...]  # the added columns, then the cleaned names of the keys
+    name_at: int | None  # index of the `name` key among the keys
+    kind_at: int | None  # index of the `kind` key
+    typed: bool = False  # str recorded for its columns (on its first plain node)
+
+
 @dataclass
 class Prepared:
-    """A graph ready for writers: typed columns and rows of scalar values."""
+    """A graph ready for writers: typed columns, and rows of scalar values made one at a time
+    from the graph as a writer asks for them (:meth:`node_rows`, :meth:`edge_items`, or the
+    `nodes` and `edges` sequences), so that no copy of a big graph is held whole."""
 
     node_columns: list[Column]
     edge_columns: list[Column]
-    nodes: list[tuple[str, dict[str, Scalar]]]
-    edges: list[EdgeRow]
+    graph: nx.MultiDiGraph
+    node_count: int
+    edge_count: int
+    node_ids_kept: bool
+    """Whether GraphML/GEXF keep the node ids as they are (else they write n1, n2, ...)."""
+    edge_ids_kept: bool
+    """Whether GraphML/GEXF keep the edge keys as ids (else they write e1, e2, ...)."""
     year: int | None = None
     color_by: str = "kind"
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _plan: list[_Shape | dict[str, Scalar]] = field(default_factory=list, repr=False)
+    _cleaned: dict[int, dict[str, Scalar]] = field(default_factory=dict, repr=False)
+    _degrees: dict[Any, int] = field(default_factory=dict, repr=False)
+    _statuses: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    _kind_colors: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _xml_node_ids: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def nodes(self) -> NodeRows:
+        """`(id, attributes)` of every node, in the graph's order."""
+        return NodeRows(self)
+
+    @property
+    def edges(self) -> EdgeRows:
+        """Every edge as an `EdgeRow`, in the graph's order."""
+        return EdgeRows(self)
+
+    def node_rows(self) -> Iterator[NodeRow]:
+        """Every node as a `NodeRow`, in the graph's order. Rows of one shape share one
+        columns tuple."""
+        statuses, kind_colors, degrees = self._statuses, self._kind_colors, self._degrees
+        by_status = self.color_by == "status"
+        sizes: dict[int, float] = {}
+        safe_status: dict[str, bool] = {}
+        # colours come from the schema: rows are plain only when they need no escaping
+        colors_plain = _unsafe("".join([*kind_colors.values(), *STATUS_COLORS.values(),
+                                        OTHER_COLOR])) is None
+        xml_ids = self._xml_node_ids
+        for i, ((node, data), how) in enumerate(zip(_nodes(self.graph), self._plan,
+                                                    strict=True)):
+            nid = node if type(node) is str else str(node)
+            xid = nid if xml_ids is None else xml_ids[i]
+            if type(how) is dict:  # not plain: cleaned and merged when prepared
+                yield nid, xid, tuple(how), tuple(how.values()), False
+                continue
+            assert type(how) is _Shape
+            vals = tuple(data.values())
+            st = statuses.get(nid)
+            status = "unknown" if st is None else str(getattr(st, "status", st))
+            safe = safe_status.get(status)
+            if safe is None:
+                safe = safe_status[status] = colors_plain and _unsafe(status) is None
+            scolor = STATUS_COLORS.get(status, OTHER_COLOR)
+            degree = degrees[node]
+            size = sizes.get(degree)
+            if size is None:
+                size = sizes[degree] = round(4.0 + 3.0 * math.sqrt(degree), 3)
+            yield (nid, xid, how.columns,
+                   (nid if how.name_at is None else vals[how.name_at], status,
+                    scolor if by_status else kind_colors.get(
+                        "" if how.kind_at is None else vals[how.kind_at], OTHER_COLOR),
+                    scolor, degree, size, *vals), safe)
+
+    def edge_items(self, xml: bool = False) -> Iterator[EdgeItem]:
+        """Every edge as `(key, source, target, attributes)`, in the graph's order; with
+        `xml`, key, source and target as GraphML/GEXF write them (see `ids_kept`)."""
+        cleaned = self._cleaned
+        renumber = self._xml_node_ids is not None and xml
+        number = dict(zip((n if type(n) is str else str(n) for n in self.graph),
+                          self._xml_node_ids or (), strict=True)) if renumber else {}
+        keys_kept = self.edge_ids_kept or not xml
+        succ = _successors(self.graph)
+        if succ is not None and keys_kept and not renumber:  # the common case, one loop
+            for u, nbrs in succ.items():
+                su = u if type(u) is str else str(u)
+                for v, keydict in nbrs.items():
+                    sv = v if type(v) is str else str(v)
+                    for key, data in keydict.items():
+                        yield key if type(key) is str else str(key), su, sv, cleaned[id(data)]
+            return
+        for i, (u, v, key, data) in enumerate(_edges(self.graph), 1):
+            su = u if type(u) is str else str(u)
+            sv = v if type(v) is str else str(v)
+            if renumber:
+                su, sv = number[su], number[sv]
+            yield (key if type(key) is str else str(key)) if keys_kept else f"e{i}", su, sv, \
+                cleaned[id(data)]
 
 
 def clean_text(value: str) -> str:
@@ -175,6 +308,11 @@ def _columns(seen: dict[str, set[type]], declared: dict[str, AttrType]) -> list[
 
 _search_bad = _BAD_CHARS.search
 _sub_bad = _BAD_CHARS.sub
+# what keeps a row from being plain: a character to clean (above) or to escape in XML text or
+# attribute values (& < > " and tab, LF, CR)
+_unsafe = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff&<>\"]").search
+# the same and every character str.isspace() holds a space
+_unsafe_or_space = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff&<>\"\\s]").search
 
 
 def _clean_attrs(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dict[Any, str],
@@ -206,32 +344,19 @@ def _clean_attrs(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dic
     return out
 
 
-_ONLY_STR = {str}
+_ADDED_ORDER = ("label", "status", "color", "status_color", "degree", "size")
 
 
-def _clean_plain(data: Mapping[Any, Any], seen: dict[str, set[type]], names: dict[Any, str],
-                 skip: frozenset[str], shapes: dict[tuple[Any, ...], list[str] | None],
-                 ) -> dict[str, Scalar] | None:
-    """`_clean_attrs` for the common case, about 3x faster: every value a non-blank string
-    free of forbidden characters, under keys already seen together. None: take the slow path.
-    """
-    vals = list(data.values())
-    if not vals or set(map(type, vals)) != _ONLY_STR or "" in vals:
+def _shape_of(keys: tuple[Any, ...], names: dict[Any, str]) -> _Shape | None:
+    """The shape of plain rows with these keys, or None when two keys clean to one column name
+    or a key is one of the added columns (such rows take the slow path)."""
+    found = [names.get(k) or names.setdefault(k, clean_name(k if type(k) is str else str(k)))
+             for k in keys]
+    if len(set(found)) != len(found) or not ADDED_NODE_COLUMNS.isdisjoint(found):
         return None
-    if _search_bad("".join(vals)) is not None or any(map(str.isspace, vals)):
-        return None
-    keys = tuple(data)
-    if keys not in shapes:  # first time these keys come together: check them once
-        found = [names.get(k) or names.setdefault(k, clean_name(k if type(k) is str else str(k)))
-                 for k in keys]
-        if len(set(found)) == len(found) and skip.isdisjoint(found):
-            for c in found:
-                seen.setdefault(c, set()).add(str)
-            shapes[keys] = found
-        else:
-            shapes[keys] = None
-    cols = shapes[keys]
-    return dict(zip(cols, vals, strict=True)) if cols is not None else None
+    return _Shape((*_ADDED_ORDER, *found),
+                  found.index("name") if "name" in found else None,
+                  found.index("kind") if "kind" in found else None)
 
 
 def _nodes(graph: nx.Graph) -> Iterable[tuple[Any, Mapping[Any, Any]]]:
@@ -241,13 +366,22 @@ def _nodes(graph: nx.Graph) -> Iterable[tuple[Any, Mapping[Any, Any]]]:
     return node_map.items() if node_map is not None else graph.nodes(data=True)
 
 
+def _successors(graph: nx.Graph) -> Mapping[Any, Mapping[Any, Mapping[Any, Any]]] | None:
+    """The adjacency of a directed multigraph (node -> successor -> key -> attributes), read
+    directly; None for other graphs."""
+    if not (graph.is_multigraph() and graph.is_directed()):
+        return None
+    succ: Mapping[Any, Mapping[Any, Mapping[Any, Any]]] | None = getattr(graph, "_succ", None)
+    return succ
+
+
 def _edges(graph: nx.Graph) -> Iterator[tuple[Any, Any, Any, Mapping[Any, Any]]]:
     """(u, v, key, attributes) of every edge of a multigraph (or view), from its adjacency."""
     if not graph.is_multigraph():
         for u, v, data in graph.edges(data=True):
             yield u, v, None, data
         return
-    succ = getattr(graph, "_succ", None) if graph.is_directed() else None
+    succ = _successors(graph)
     if succ is None:
         yield from graph.edges(keys=True, data=True)
         return
@@ -262,70 +396,126 @@ def prepare(graph: nx.MultiDiGraph, statuses: Mapping[str, Any] | None = None,
             positions: Mapping[Any, tuple[float, float]] | None = None,
             kind_colors: Mapping[str, str] | None = None) -> Prepared:
     """Clean and type the nodes and edges of `graph`, adding label, status, colours and size
-    (`kind_colors`: the colour of each kind, from the schema; others are grey)."""
+    (`kind_colors`: the colour of each kind, from the schema; others are grey).
+
+    One pass over the graph finds the columns and their types; the rows are made again from
+    the graph when a writer reads them. Only what that pass cannot redo cheaply is kept: the
+    cleaned attributes of each distinct edge dict, of each node that is not plain (see
+    `NodeRow`), and the degrees. A plain node (every value a non-blank string with nothing to
+    clean or escape, under keys that are clean column names) is kept as its shape only.
+    """
     statuses = statuses or {}
     kind_colors = kind_colors or {}
-    nodes: list[tuple[str, dict[str, Scalar]]] = []
     node_seen: dict[str, set[type]] = {}
     edge_seen: dict[str, set[type]] = {}
     names: dict[Any, str] = {}
-    shapes: dict[tuple[Any, ...], list[str] | None] = {}
     # edges first: their pass also counts the degrees (networkx's degree view sums per node)
-    edges: list[EdgeRow] = []
     degrees: dict[Any, int] = dict.fromkeys(graph, 0)
     # a loaded network shares one attribute dict between equal edges (the register's
     # part_of edges): clean each such dict once and share the result the same way
     cleaned: dict[int, dict[str, Scalar]] = {}
-    for u, v, key, data in _edges(graph):
-        degrees[u] += 1
-        degrees[v] += 1
-        attrs = cleaned.get(id(data))
-        if attrs is None:
-            attrs = cleaned[id(data)] = _clean_attrs(data, edge_seen, names)
-        edges.append(EdgeRow(str(key), str(u), str(v), attrs))
+    edge_keys: list[Any] = []
+    succ = _successors(graph)
+    if succ is not None:  # the common case: degrees counted per pair of nodes
+        for u, nbrs in succ.items():
+            out = 0
+            for v, keydict in nbrs.items():
+                n = len(keydict)
+                out += n
+                degrees[v] += n
+                edge_keys.extend(keydict)
+                for data in keydict.values():
+                    if id(data) not in cleaned:
+                        cleaned[id(data)] = _clean_attrs(data, edge_seen, names)
+            degrees[u] += out
+    else:
+        for u, v, key, data in _edges(graph):
+            degrees[u] += 1
+            degrees[v] += 1
+            edge_keys.append(key)
+            if id(data) not in cleaned:
+                cleaned[id(data)] = _clean_attrs(data, edge_seen, names)
+    plan: list[_Shape | dict[str, Scalar]] = []
+    add = plan.append
+    shapes: dict[tuple[Any, ...], _Shape | None] = {}
     for node, data in _nodes(graph):
-        nid = str(node)
-        attrs = _clean_plain(data, node_seen, names, ADDED_NODE_COLUMNS, shapes)
-        if attrs is None:
-            attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
-        own = data.get("label")
-        label = (scalar(own) if own is not None else None) or attrs.get("name") \
-            or clean_text(nid) or nid
-        st = statuses.get(nid)
-        status = str(getattr(st, "status", st)) if st is not None else "unknown"
-        degree = degrees[node]
-        kind = str(attrs.get("kind", ""))
-        added: dict[str, Scalar] = {
-            "label": _text(label), "status": status,
-            "color": STATUS_COLORS.get(status, OTHER_COLOR) if color_by == "status"
-            else kind_colors.get(kind, OTHER_COLOR),
-            "status_color": STATUS_COLORS.get(status, OTHER_COLOR),
-            "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
-        }
-        nodes.append((nid, {**added, **attrs}))
-    if _safe_weight(edges):
+        keys = tuple(data)
+        try:
+            shape = shapes[keys]
+        except KeyError:  # keys first seen together
+            shape = shapes[keys] = _shape_of(keys, names)
+        if shape is not None:  # plain: non-blank strings with nothing to clean or escape
+            vals = data.values()
+            try:
+                text = "".join(vals)
+            except TypeError:  # a value that is not a string
+                text = None
+            if (text is not None and "" not in vals
+                    and (_unsafe_or_space(text) is None  # one search for the common case
+                         or (_unsafe(text) is None and not any(map(str.isspace, vals))))
+                    and (shape.name_at is not None or _unsafe(str(node)) is None)):
+                if not shape.typed:  # str for its columns, once
+                    for c in shape.columns[len(_ADDED_ORDER):]:
+                        node_seen.setdefault(c, set()).add(str)
+                    shape.typed = True
+                add(shape)
+                continue
+        nid = node if type(node) is str else str(node)
+        attrs = _clean_attrs(data, node_seen, names, skip=ADDED_NODE_COLUMNS)
+        add({**added_columns(nid, data, attrs, statuses, degrees[node], color_by, kind_colors),
+             **attrs})
+    if _safe_weight(cleaned.values()):
         edge_seen["weight_value"] = edge_seen.pop("weight")
-    if nodes:
+    if plan:
         for name, typ in (("label", str), ("status", str), ("color", str),
                           ("status_color", str), ("degree", int), ("size", float)):
             node_seen.setdefault(name, set()).add(typ)
     node_cols = _columns(node_seen, NODE_TYPES)
     edge_cols = _columns(edge_seen, EDGE_TYPES)
-    _coerce_rows((a for _, a in nodes), node_cols, node_seen)
-    _coerce_rows((e.attrs for e in edges), edge_cols, edge_seen)
+    # plain rows hold strings only, in columns of type string: nothing to widen there
+    _coerce_rows((a for a in plan if type(a) is dict), node_cols, node_seen)
+    _coerce_rows(cleaned.values(), edge_cols, edge_seen)
     pos = {str(n): (float(x), float(y)) for n, (x, y) in (positions or {}).items()}
-    return Prepared(node_cols, edge_cols, nodes, edges, year, color_by, pos)
+    node_ids = [n if type(n) is str else str(n) for n in graph]
+    nodes_kept = ids_kept(node_ids, "n")
+    if set(map(type, edge_keys)) - {str}:
+        edge_keys = [k if type(k) is str else str(k) for k in edge_keys]
+    return Prepared(node_cols, edge_cols, graph, len(plan), len(edge_keys), nodes_kept,
+                    ids_kept(edge_keys, "e"), year, color_by, pos, plan, cleaned, degrees,
+                    statuses, kind_colors,
+                    None if nodes_kept else [f"n{i}" for i in range(1, len(node_ids) + 1)])
 
 
-def _safe_weight(edges: list[EdgeRow]) -> bool:
+def added_columns(nid: str, data: Mapping[Any, Any], attrs: Mapping[str, Scalar],
+                  statuses: Mapping[str, Any], degree: int, color_by: str,
+                  kind_colors: Mapping[str, str]) -> dict[str, Scalar]:
+    """What prepare adds to a node's cleaned attributes `attrs` (label, status, colours,
+    degree, size), in their order; a plain row computes the same in `Prepared.node_rows`."""
+    own = data.get("label")
+    label = (scalar(own) if own is not None else None) or attrs.get("name") \
+        or clean_text(nid) or nid
+    st = statuses.get(nid)
+    status = str(getattr(st, "status", st)) if st is not None else "unknown"
+    kind = str(attrs.get("kind", ""))
+    return {
+        "label": _text(label), "status": status,
+        "color": STATUS_COLORS.get(status, OTHER_COLOR) if color_by == "status"
+        else kind_colors.get(kind, OTHER_COLOR),
+        "status_color": STATUS_COLORS.get(status, OTHER_COLOR),
+        "degree": degree, "size": round(4.0 + 3.0 * math.sqrt(degree), 3),
+    }
+
+
+def _safe_weight(attr_dicts: Iterable[dict[str, Scalar]]) -> bool:
     # Gephi deletes an edge of weight 0 and rejects a non-numeric weight: a `weight` column
     # that is not all positive numbers is written as `weight_value` instead.
-    ws = [e.attrs["weight"] for e in edges if "weight" in e.attrs]
+    dicts = list(attr_dicts)
+    ws = [a["weight"] for a in dicts if "weight" in a]
     if ws and not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w > 0
                       for w in ws):
-        for e in edges:
-            if "weight" in e.attrs:
-                e.attrs["weight_value"] = e.attrs.pop("weight")
+        for a in dicts:
+            if "weight" in a:
+                a["weight_value"] = a.pop("weight")
         return True
     return False
 
@@ -343,6 +533,10 @@ def _coerce_rows(rows: Iterable[dict[str, Scalar]], cols: list[Column],
             attrs[k] = coerce(attrs[k], types[k])
 
 
+_CAPITAL = re.compile("[A-Z]").search
+_NUMBER_START = re.compile("^[0-9+\\-.iInN]", re.MULTILINE).search
+
+
 def is_number_like(text: str) -> bool:
     """Whether a string reads as a number (such ids are renumbered in XML: Gephi takes them
     as integers and networkx writes them that way for multigraph keys)."""
@@ -355,16 +549,21 @@ def is_number_like(text: str) -> bool:
     return True
 
 
+def ids_kept(ids: list[str], prefix: str) -> bool:
+    """Whether GraphML/GEXF write these ids as they are: all safe NMTOKENs, unique ignoring
+    case (Gephi lower-cases them) and, where `prefix` is 'e', not numbers only."""
+    text = "".join(ids)
+    if "" in ids or _NAME_BAD.search(text) is not None:
+        return False
+    # ids with no capital letter are their own lower case (and strings cache their hashes)
+    if len(set(map(str.lower, ids) if _CAPITAL(text) else ids)) != len(ids):
+        return False
+    if prefix != "e" or _NUMBER_START("\n".join(ids)) is None:  # no id starts like a number
+        return True
+    return not any(map(is_number_like, ids))
+
+
 def xml_ids(ids: list[str], prefix: str) -> list[str]:
-    """The ids as written in GraphML/GEXF: the ids themselves when all are safe NMTOKENs,
-    unique (ignoring case) and not numbers only where `prefix` is 'e'; else prefix + number."""
-    seen: set[str] = set()
-    ok = True
-    for i in ids:
-        low = i.lower()
-        if (not i or _NAME_BAD.search(i) or low in seen
-                or (prefix == "e" and is_number_like(i))):
-            ok = False
-            break
-        seen.add(low)
-    return list(ids) if ok else [f"{prefix}{n}" for n in range(1, len(ids) + 1)]
+    """The ids as written in GraphML/GEXF: the ids themselves when `ids_kept`, else prefix +
+    number."""
+    return list(ids) if ids_kept(ids, prefix) else [f"{prefix}{n}" for n in range(1, len(ids) + 1)]

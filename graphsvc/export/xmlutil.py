@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import BinaryIO, TypeVar
 
 from graphsvc.export.prepare import Scalar
 
 TEXT_SPECIAL = re.compile("[&<>\r]")
-_ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
+ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
 TEXT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+T = TypeVar("T")
 _ATTR_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                              "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
@@ -21,7 +24,7 @@ def esc_text(s: str) -> str:
 
 def esc_attr(s: str) -> str:
     """Escape a cleaned string for a double-quoted attribute value (whitespace kept exactly)."""
-    return s.translate(_ATTR_TABLE) if _ATTR_SPECIAL.search(s) else s
+    return s.translate(_ATTR_TABLE) if ATTR_SPECIAL.search(s) else s
 
 
 def fmt_value(v: Scalar) -> str:
@@ -33,6 +36,13 @@ def fmt_value(v: Scalar) -> str:
     if isinstance(v, float):
         return repr(v)
     return str(v)
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """The items in lists of `size` (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class Sink:
@@ -48,6 +58,11 @@ class Sink:
         self.buf.append(s)
         if len(self.buf) >= self.block:
             self.flush()
+
+    def write(self, pieces: list[str]) -> None:
+        """Write out what is queued, then these pieces (a writer's own block of text)."""
+        self.flush()
+        self.out.write("".join(pieces).encode("utf-8"))
 
     def flush(self) -> None:
         """Write out what is queued."""
