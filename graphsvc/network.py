@@ -284,8 +284,38 @@ def load(
     if snapshot is not False:
         net.snapshot_root = root
     if snapshot or (snapshot is None and net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
-        write_snapshot(root, net.data_version, snapshot_parts(net))
+        write_snapshot(root, net.data_version, snapshot_parts(net), summary=snapshot_summary(net))
     return net
+
+
+def sizes(net: Network) -> dict[str, int]:
+    """The counts of nodes, edges and facts of a network (what a reload guards)."""
+    return {"nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
+            "facts": sum(len(fs) for fs in net.facts.values())}
+
+
+def snapshot_summary(net: Network) -> dict[str, Any]:
+    """What a snapshot of `net` says about it before its network is read (see
+    :func:`peek_snapshot`)."""
+    return {"sizes": sizes(net), "network": repr(net)}
+
+
+def peek_snapshot(seed_dir: str | Path) -> dict[str, Any] | None:
+    """The summary of the current snapshot of a seed directory, without reading its network:
+    `data_version`, `sizes`, `network` (how the network prints) and `extra` (whether a warm-up
+    was saved with it); None when there is no current, trustworthy snapshot (or snapshots
+    are off). A current snapshot means the seed files of that version were read and checked
+    when it was written."""
+    from graphsvc.loader.snapshot import read_summary
+
+    if os.environ.get("GRAPHSVC_SNAPSHOT", "1") in ("0", "false", "no", "off"):
+        return None
+    root = Path(seed_dir)
+    version, _ = seed_version(root)
+    found = read_summary(root, version)
+    if found is None or "sizes" not in found["summary"]:
+        return None
+    return {"data_version": version, "extra": bool(found["extra"]), **found["summary"]}
 
 
 def save_snapshot(net: Network) -> Path | None:
@@ -301,7 +331,8 @@ def save_snapshot(net: Network) -> Path | None:
     if net.snapshot_root is None or not net.cache.unsaved():
         return None
     cache = net.cache.saved()
-    written = write_snapshot(net.snapshot_root, net.data_version, snapshot_parts(net), cache)
+    written = write_snapshot(net.snapshot_root, net.data_version, snapshot_parts(net), cache,
+                             summary=snapshot_summary(net))
     if written is not None:
         net.cache.mark_saved(cache)
     return written

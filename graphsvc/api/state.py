@@ -29,7 +29,7 @@ import yaml
 from graphsvc._gc import release_frozen
 from graphsvc.api.shared import SeedChanged, SharedDir
 from graphsvc.errors import InvalidSeed, Problem
-from graphsvc.network import Network, load
+from graphsvc.network import Network, load, sizes
 
 log = logging.getLogger("graphsvc.api")
 
@@ -38,12 +38,6 @@ DATA_ERRORS = (OSError, ValueError, csv.Error, yaml.YAMLError, RecursionError)
 """What a loader raises for bad data it did not turn into problems: still a 422, never a 500."""
 MAX_RECORDED_ERRORS = 20
 """`last_reload` keeps the first problems (and their count); the reload answer has them all."""
-
-
-def sizes(net: Network) -> dict[str, int]:
-    """What a reload guards: the counts of nodes, edges and facts."""
-    return {"nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
-            "facts": sum(len(fs) for fs in net.facts.values())}
 
 
 def losses(served: dict[str, int], new: dict[str, int], max_drop: float
@@ -260,7 +254,7 @@ def warm_start(copy: Path, net: Network, always: bool = False) -> None:
     """Leave a snapshot of a published copy so that the workers load it warm (a load slower than
     a second, or `always`)."""
     from graphsvc.loader.snapshot import share_snapshot, write_snapshot
-    from graphsvc.network import SNAPSHOT_MIN_SECONDS, snapshot_parts
+    from graphsvc.network import SNAPSHOT_MIN_SECONDS, snapshot_parts, snapshot_summary
 
     if not (always or net.report.load_seconds > SNAPSHOT_MIN_SECONDS):
         return
@@ -269,7 +263,19 @@ def warm_start(copy: Path, net: Network, always: bool = False) -> None:
     root = net.snapshot_root
     if root is None or net.cache.unsaved() or \
             not share_snapshot(root, copy, net.data_version):
-        write_snapshot(copy, net.data_version, snapshot_parts(net), net.cache.saved())
+        write_snapshot(copy, net.data_version, snapshot_parts(net), net.cache.saved(),
+                       summary=snapshot_summary(net))
+
+
+def link_snapshot(copy: Path, seed: Path, version: str) -> None:
+    """Give a published copy the snapshot of `seed` (see :func:`warm_start`), when this process
+    has not read it: the workers then load it warm; without it (it vanished since it was
+    looked at, or cannot be linked), each worker loads the copy from its files."""
+    from graphsvc.loader.snapshot import share_snapshot
+
+    if share_snapshot(seed, copy, version) is None:
+        log.warning("the snapshot of %s could not be shared with the workers: each will load "
+                    "the seed files itself", seed)
 
 
 class _no_lock:

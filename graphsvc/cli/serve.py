@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -51,42 +52,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graphsvc.api.app import create_app
-    from graphsvc.api.state import sizes, warm_start
+    from graphsvc.api.state import link_snapshot, warm_start
     from graphsvc.hide import hider
     from graphsvc.loader.bundled import bundled_seed
-    from graphsvc.network import load
+    from graphsvc.network import load, peek_snapshot, sizes
 
     settings = settings_from(args)
     pid = "[%(process)d] " if settings.workers > 1 else ""
     logging.basicConfig(level=settings.log_level.upper(),
                         format=f"%(levelname)s:     {pid}%(name)s: %(message)s")
     seed_path(str(settings.seed) if settings.seed else None)
-    # A bad seed stops here with every error listed (exit 1).
-    with terminal_progress() as progress:
-        net = load(settings.seed, progress=progress, serving=True)
-    print(f"graphsvc: serving {net!r} on http://{settings.host}:{settings.port}", flush=True)
     common = uvicorn_options(settings, args.graceful_timeout)
-    if settings.workers == 1:
-        # warmed after the port opens: /healthz answers at once, /readyz once warm
-        uvicorn.run(create_app(settings, net, background=True), **common)
-        return 0
+    seed = Path(settings.seed) if settings.seed is not None else bundled_seed()
+    where = f"http://{settings.host}:{settings.port}"
+    # Several workers and a current snapshot with its warm-up: the workers read it; this
+    # process needs neither the network nor its checks (the snapshot was written from checked
+    # files of this very version), so it does not read it a first time on the same cores.
+    found = (peek_snapshot(seed) if settings.workers > 1 and not settings.hide_attributes
+             else None)
+    if found is not None and found["extra"]:
+        print(f"graphsvc: serving {found['network']} on {where} "
+              f"({settings.workers} workers, from its snapshot)", flush=True)
+        version, counts = found["data_version"], found["sizes"]
+        on_copied: Callable[[Path], object] | None = partial(
+            link_snapshot, seed=seed, version=version)
+    else:
+        # A bad seed stops here with every error listed (exit 1).
+        with terminal_progress() as progress:
+            net = load(settings.seed, progress=progress, serving=True)
+        print(f"graphsvc: serving {net!r} on {where}", flush=True)
+        if settings.workers == 1:
+            # warmed after the port opens: /healthz answers at once, /readyz once warm
+            uvicorn.run(create_app(settings, net, background=True), **common)
+            return 0
+        if not settings.hide_attributes:
+            # warmed once here, and saved with the snapshot the workers load: each worker
+            # then starts warm instead of building the same indexes on the same cores at once
+            from graphsvc.api.warm import warm
+
+            warm(net)
+        version, counts = net.data_version, sizes(hider(settings.hide_attributes)(net))
+        on_copied = partial(warm_start, net=net, always=True)
+        del net
     # Several workers: uvicorn spawns them (no fork), so nothing loaded here is shared with
     # them. They share a runtime directory instead: the validated seed is copied there and
     # every worker loads that copy; reloads are validated once and then published the same way.
     from graphsvc.api.shared import SharedDir
 
-    seed = Path(settings.seed) if settings.seed is not None else bundled_seed()
-    if not settings.hide_attributes:
-        # warmed once here, and saved with the snapshot the workers load: each worker then
-        # starts warm instead of building the same indexes on the same cores at once
-        from graphsvc.api.warm import warm
-
-        warm(net)
     shared = SharedDir.create()
     try:
-        shared.publish(seed, net.data_version, sizes(hider(settings.hide_attributes)(net)),
-                       on_copied=partial(warm_start, net=net, always=True))
-        del net
+        shared.publish(seed, version, counts, on_copied=on_copied)
+        on_copied = None  # (the network it holds, if any, is no longer needed here)
         gc.collect()
         env = settings.model_dump()
         env.update(seed=seed.resolve(), runtime_dir=shared.root, watch=False,

@@ -27,13 +27,16 @@ import secrets
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("graphsvc.loader.snapshot")
 
-FORMAT = 3
-"""3: the network's cache (indexes and answers, `graphsvc.cache`) saved with it."""
+FORMAT = 4
+"""3: the network's cache (indexes and answers, `graphsvc.cache`) saved with it; 4: a small
+summary first (:func:`read_summary`), so that a supervisor can learn what a snapshot holds
+without unpickling the network."""
 CACHE_DIR = ".graphsvc-cache"
 """Where graphsvc before 0.2 left snapshots beside a seed: never read any more."""
 MAGIC = b"GRAPHSVC-SNAPSHOT-HMAC"
@@ -136,11 +139,12 @@ def _mac_start(key: bytes, data_version: str) -> Any:
     return mac
 
 
-def read_snapshot(seed_dir: Path, data_version: str,
-                  extra: bool = False) -> dict[str, Any] | None:
-    """The parts of a network saved for this data version, or None (absent, stale, corrupt,
-    unsigned or signed with another key). With `extra`, the extra part written after them
-    (see :func:`write_snapshot`) is in `parts["extra"]` when there is one."""
+@contextlib.contextmanager
+def _checked(seed_dir: Path, data_version: str
+             ) -> Iterator[tuple[dict[str, Any], pickle.Unpickler] | None]:
+    """The snapshot's summary and an unpickler positioned after it, once the MAC has been
+    checked over the whole file; None when there is no snapshot file. Raises ValueError
+    when the file cannot be trusted."""
     beside = Path(seed_dir) / CACHE_DIR
     if beside.exists():
         log.warning("ignoring %s: graphsvc no longer reads snapshots from a seed directory "
@@ -149,41 +153,68 @@ def read_snapshot(seed_dir: Path, data_version: str,
     try:
         fh = path.open("rb")
     except OSError:
-        return None
+        yield None
+        return
+    with fh:
+        key = snapshot_key()
+        if key is None:
+            raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
+        header = fh.readline(len(MAGIC) + len(data_version) + 200)
+        magic, version, digest = header.rstrip(b"\n").split(b" ")
+        if magic != MAGIC or version.decode() != data_version or not header.endswith(b"\n"):
+            raise ValueError("header does not match")
+        # the MAC is checked over the whole file before a single byte is unpickled; the
+        # file is read in blocks (twice) rather than held whole: at national scale that
+        # is 160 MB less at the peak of a warm start
+        start = fh.tell()
+        before = os.fstat(fh.fileno())
+        mac = _mac_start(key, data_version)
+        while block := fh.read(READ_BLOCK):
+            mac.update(block)
+        if not hmac.compare_digest(mac.hexdigest().encode(), digest):
+            raise ValueError("signature does not match: the file is truncated, corrupt, "
+                             "or was not written by this user's graphsvc")
+        after = os.fstat(fh.fileno())
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise ValueError("the file changed while it was being checked")
+        fh.seek(start)
+        reader = pickle.Unpickler(fh)
+        summary = reader.load()
+        if not isinstance(summary, dict) or summary.get("data_version") != data_version:
+            raise ValueError("content does not match its name")
+        yield summary, reader
+
+
+def read_summary(seed_dir: Path, data_version: str) -> dict[str, Any] | None:
+    """The summary a snapshot of this data version starts with (its `data_version`, the
+    `summary` its writer gave, and `extra`: whether the extra part follows), read without
+    unpickling the rest; None when there is no trustworthy snapshot."""
     try:
-        with fh:
-            key = snapshot_key()
-            if key is None:
-                raise ValueError(f"no key to check it with ({cache_root() / KEY_FILE} is missing)")
-            header = fh.readline(len(MAGIC) + len(data_version) + 200)
-            magic, version, digest = header.rstrip(b"\n").split(b" ")
-            if magic != MAGIC or version.decode() != data_version or not header.endswith(b"\n"):
-                raise ValueError("header does not match")
-            # the MAC is checked over the whole file before a single byte is unpickled; the
-            # file is read in blocks (twice) rather than held whole: at national scale that
-            # is 160 MB less at the peak of a warm start
-            start = fh.tell()
-            before = os.fstat(fh.fileno())
-            mac = _mac_start(key, data_version)
-            while block := fh.read(READ_BLOCK):
-                mac.update(block)
-            if not hmac.compare_digest(mac.hexdigest().encode(), digest):
-                raise ValueError("signature does not match: the file is truncated, corrupt, "
-                                 "or was not written by this user's graphsvc")
-            after = os.fstat(fh.fileno())
-            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-                raise ValueError("the file changed while it was being checked")
-            fh.seek(start)
-            reader = pickle.Unpickler(fh)
+        with _checked(seed_dir, data_version) as found:
+            return None if found is None else found[0]
+    except Exception as exc:  # a snapshot is never trusted: any failure means "rebuild"
+        log.warning("ignoring snapshot %s: %s", snapshot_path(seed_dir, data_version), exc)
+        return None
+
+
+def read_snapshot(seed_dir: Path, data_version: str,
+                  extra: bool = False) -> dict[str, Any] | None:
+    """The parts of a network saved for this data version, or None (absent, stale, corrupt,
+    unsigned or signed with another key). With `extra`, the extra part written after them
+    (see :func:`write_snapshot`) is in `parts["extra"]` when there is one."""
+    try:
+        with _checked(seed_dir, data_version) as found:
+            if found is None:
+                return None
+            summary, reader = found
             parts = reader.load()
-            if extra and isinstance(parts, dict):
-                with contextlib.suppress(EOFError):  # EOF: written without one
-                    parts["extra"] = reader.load()  # shares the objects of the first part
+            if extra and isinstance(parts, dict) and summary["extra"]:
+                parts["extra"] = reader.load()  # shares the objects of the first part
         if not isinstance(parts, dict) or parts.get("data_version") != data_version:
             raise ValueError("content does not match its name")
         return parts
     except Exception as exc:  # a snapshot is never trusted: any failure means "rebuild"
-        log.warning("ignoring snapshot %s: %s", path, exc)
+        log.warning("ignoring snapshot %s: %s", snapshot_path(seed_dir, data_version), exc)
         return None
 
 
@@ -203,9 +234,12 @@ class _SigningWriter:
 
 
 def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any],
-                   extra: Any = None) -> Path | None:
+                   extra: Any = None, summary: dict[str, Any] | None = None) -> Path | None:
     """Save the parts of a built network, signed; atomic (temp file, fsync, rename), best
     effort: a failure is a warning.
+
+    A small `summary` (plain data: counts, the load report) is pickled first, so that
+    :func:`read_summary` can read it alone.
 
     `extra` (the server's warm indexes) is pickled after `parts` by the same pickler, so it
     shares their objects (node ids, names) in the file and once read; a reader that does not
@@ -224,6 +258,8 @@ def write_snapshot(seed_dir: Path, data_version: str, parts: dict[str, Any],
             mac = _mac_start(key, data_version)
             fh.write(b"%s %s %s\n" % (MAGIC, data_version.encode(), b"0" * mac.digest_size * 2))
             pickler = pickle.Pickler(_SigningWriter(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump({"data_version": data_version, "summary": summary or {},
+                          "extra": extra is not None})
             pickler.dump(parts)
             if extra is not None:
                 pickler.dump(extra)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 
 import networkx as nx
 
@@ -32,9 +34,38 @@ SPACING = 70.0  # between neighbouring villages, in map units (pixels at zoom 1)
 Point = tuple[float, float]
 
 
-def layout(net: Network) -> dict[str, Point]:
+class Positions(Mapping[str, Point]):
+    """Positions by entity id, held as one array of coordinates: a national layout is 720,385
+    points, which as a dict of `(x, y)` tuples are 2.2 million objects for a server to read
+    back from its snapshot (0.9 s) and 115 MB to hold; as an array they are one block of
+    bytes, and the id -> place dict is rebuilt on reading (about 0.1 s)."""
+
+    def __init__(self, pos: Mapping[str, Point]) -> None:
+        self._ids = list(pos)
+        self._xy = array("d", (c for p in pos.values() for c in p))
+        self._where = dict(zip(self._ids, range(len(self._ids)), strict=True))
+
+    def __getitem__(self, node: str) -> Point:
+        i = 2 * self._where[node]
+        return self._xy[i], self._xy[i + 1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getstate__(self) -> tuple[list[str], array[float]]:
+        return self._ids, self._xy
+
+    def __setstate__(self, state: tuple[list[str], array[float]]) -> None:
+        self._ids, self._xy = state
+        self._where = dict(zip(self._ids, range(len(self._ids)), strict=True))
+
+
+def layout(net: Network) -> Positions:
     """Every node's position, computed once per network (thread-safe)."""
-    return net.cache.index("map layout", lambda: _compute(net))
+    return net.cache.index("map layout", lambda: Positions(_compute(net)))
 
 
 def _rings(n: int) -> list[tuple[int, int]]:

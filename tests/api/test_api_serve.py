@@ -199,3 +199,42 @@ def test_several_workers_never_serve_bad_data(tiny_copy: Callable[..., Path],
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+def test_several_workers_start_from_a_warm_snapshot_without_reading_it_first(
+        tiny_copy: Callable[..., Path], tmp_path: Path) -> None:
+    """`--workers 2` with a current snapshot that holds its warm-up: the supervisor reads only
+    the snapshot's summary and links the snapshot to the workers, which serve it warm; once the
+    seed is broken there is no current snapshot, and the start is refused as without one."""
+    import graphsvc
+    from graphsvc.api.warm import warm
+    from graphsvc.network import save_snapshot
+
+    seed = tiny_copy()
+    net = warm(graphsvc.load(seed, snapshot=True, serving=True))
+    assert save_snapshot(net) is not None
+    log = tmp_path / "server.log"
+    base, proc = start_serve(seed, "--workers", "2", log=log)
+    try:
+        wait_ready(base, proc)
+        _wait_for(lambda: len(_workers(log)) == 2)
+        assert f"{net!r} on {base} (2 workers, from its snapshot)" in log.read_text()
+        assert _versions(base, 10) == {net.data_version}
+        for _ in range(10):
+            meta = httpx.get(f"{base}/v1/meta", timeout=10).json()
+            assert meta["report"]["from_snapshot"] and meta["report"]["nodes"] == \
+                net.graph.number_of_nodes()
+        hits = httpx.get(f"{base}/v1/search", params={"q": "黄山店"}, timeout=10)
+        assert hits.status_code == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    (seed / "divisions.csv").write_text((seed / "divisions.csv").read_text(encoding="utf-8")
+                                        .replace("990101101,township", "990101101,castle"),
+                                        encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, "-m", "graphsvc", "serve", "--workers", "2", "--port",
+         str(free_port()), "--seed", str(seed)], cwd=ROOT, capture_output=True, text=True,
+        timeout=60)
+    assert refused.returncode == 1
+    assert "divisions.csv" in refused.stderr and "castle" in refused.stderr

@@ -310,3 +310,30 @@ def test_a_snapshot_is_shared_with_a_copy_of_its_seed(tiny_copy, tmp_path: Path)
     assert again.report.from_snapshot
     _same(net, again)
     assert snap.share_snapshot(seed, copy, "0" * 16) is None  # no snapshot of that version
+
+
+def test_a_snapshot_starts_with_a_summary_read_alone(tiny_copy) -> None:  # type: ignore[no-untyped-def]
+    """`peek_snapshot` reads what a snapshot says about its network (counts, whether a warm-up
+    follows) without its network, and only from a current, signed snapshot."""
+    from graphsvc.api.warm import warm
+    from graphsvc.network import peek_snapshot, save_snapshot, sizes
+
+    seed = tiny_copy()
+    assert peek_snapshot(seed) is None  # none written yet
+    net = graphsvc.load(seed, snapshot=True, serving=True)
+    found = peek_snapshot(seed)
+    assert found is not None
+    assert found["data_version"] == net.data_version and found["sizes"] == sizes(net)
+    assert found["network"] == repr(net) and found["extra"] is False
+    warm(net)
+    assert save_snapshot(net) is not None
+    assert peek_snapshot(seed)["extra"] is True  # type: ignore[index]
+    assert graphsvc.load(seed, serving=True).cache.has_index("search index")
+    path = snapshot_path(seed, net.data_version)
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF  # a flipped bit in the network: the summary is not trusted either
+    path.write_bytes(bytes(data))
+    assert peek_snapshot(seed) is None
+    (seed / "facts.csv").write_text((seed / "facts.csv").read_text(encoding="utf-8") + "\n",
+                                    encoding="utf-8")
+    assert peek_snapshot(seed) is None  # another data version: no current snapshot

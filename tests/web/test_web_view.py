@@ -41,6 +41,12 @@ def test_positions_are_fixed_per_data_version(fangshan: graphsvc.Network) -> Non
     assert set(pos) == set(fangshan.graph)
     # no two entities on the same spot
     assert len(set(pos.values())) == len(pos)
+    # as a snapshot keeps it: ids and one array of coordinates, read back the same
+    import pickle
+
+    back = pickle.loads(pickle.dumps(pos))
+    assert back == pos and dict(back.items()) == dict(pos.items()) and len(back) == len(pos)
+    assert type(back).__getstate__(back)[1].typecode == "d"  # (not one tuple per entity)
     a = view(fangshan, township="周口店地区")
     b = view(fangshan, preset="weak_linked")
     xy = {n.id: (n.x, n.y) for n in a.nodes}
