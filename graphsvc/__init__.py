@@ -15,6 +15,7 @@ from graphsvc.errors import (
     InvalidQuery,
     InvalidSeed,
     Problem,
+    UnknownCommunity,
     UnknownEntity,
 )
 from graphsvc.loader.bundled import bundled_seed
@@ -31,6 +32,7 @@ __all__ = [
     "Network",
     "Problem",
     "Status",
+    "UnknownCommunity",
     "UnknownEntity",
     "bundled_seed",
     "load",

@@ -133,5 +133,19 @@ class AmbiguousName(GraphsvcError, KeyError):
         return str(self.args[0])
 
 
+class UnknownCommunity(GraphsvcError, KeyError):
+    """A community id that the communities do not list (`total` of them, numbered from 1)."""
+
+    def __init__(self, id: object, total: int) -> None:
+        self.id = id
+        self.total = total
+        listed = (f"they are numbered 1 to {total}, largest first" if total else
+                  "there are none (no links but administrative ones)")
+        super().__init__(f"unknown community {id!r}: {listed}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class InvalidQuery(GraphsvcError, ValueError):
     """A query got an option it cannot use; the message lists the valid values."""

@@ -116,6 +116,8 @@ QUERIES: dict[str, Query] = {
     "outcomes_model": lambda n, w: q.outcomes(n, model=w("village_enterprise")),
     "metrics": lambda n, w: q.metrics(n),
     "communities": lambda n, w: q.communities(n),
+    "communities_cut": lambda n, w: q.communities(n, members_limit=1),
+    "community": lambda n, w: q.community(n, 1),
     "paths": lambda n, w: q.paths(n, "990101101202", "990101101201"),
     "paths_relations": lambda n, w: q.paths(n, "990101101202", "990101101201",
                                             relations=[w("member_of")]),

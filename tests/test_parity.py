@@ -151,6 +151,11 @@ def _bounds() -> list[tuple[str, str, int]]:
     return out
 
 
+def _valid(p: Param) -> str:
+    """A value of the parameter's type, so that only the bad one is refused (`x`, or `1`)."""
+    return "1" if p.type is int else "x"
+
+
 def _cli_args(query: Query, bad: Param, value: int) -> list[str]:
     args = [*query.cli]
     for p in query.params:
@@ -159,7 +164,7 @@ def _cli_args(query: Query, bad: Param, value: int) -> list[str]:
         elif p is bad:
             args += [f"{p.cli_flag}={value}"]
         elif p.positional and p.required:
-            args += ["x", "y"] if p.repeated else ["x"]
+            args += ["x", "y"] if p.repeated else [_valid(p)]
     return args
 
 
@@ -171,7 +176,7 @@ def _http_url(query: Query, bad: Param, value: int) -> str:
         elif p is bad:
             params.append((p.http_name, str(value)))
         elif "{" + p.http_name + "}" in path:
-            path = path.replace("{" + p.http_name + "}", "x")
+            path = path.replace("{" + p.http_name + "}", _valid(p))
         elif p.required:
             params += [(p.http_name, "x"), (p.http_name, "y")] if p.repeated else [
                 (p.http_name, "x")]

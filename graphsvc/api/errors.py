@@ -11,7 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graphsvc.errors import AmbiguousName, GraphsvcError, InvalidQuery, InvalidSeed, UnknownEntity
+from graphsvc.errors import (
+    AmbiguousName,
+    GraphsvcError,
+    InvalidQuery,
+    InvalidSeed,
+    UnknownCommunity,
+    UnknownEntity,
+)
 
 log = logging.getLogger("graphsvc.api")
 
@@ -122,6 +129,11 @@ async def _unknown_entity(request: Request, exc: Exception) -> JSONResponse:
                    suggestions=[{"id": i, "name": n} for i, n in exc.suggestions])
 
 
+async def _unknown_community(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, UnknownCommunity)
+    return problem(404, str(exc), "unknown-community", total=exc.total)
+
+
 async def _ambiguous(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AmbiguousName)
     return problem(409, str(exc) + "; ask again by id, or with a township", "ambiguous-name",
@@ -159,6 +171,7 @@ def install(app: FastAPI) -> None:
         (StarletteHTTPException, _http_error),
         (RequestValidationError, _validation_error),
         (UnknownEntity, _unknown_entity),
+        (UnknownCommunity, _unknown_community),
         (AmbiguousName, _ambiguous),
         (InvalidQuery, _invalid_query),
         (InvalidSeed, _invalid_seed),

@@ -131,6 +131,15 @@ def show_communities(r: q.CommunitiesResult) -> str:
                     rows))
 
 
+def show_community(r: q.CommunityResult) -> str:
+    official = "; ".join(f"{m.org.name} (jaccard {m.jaccard:g}, {m.shared} shared)"
+                         for m in r.official[:3]) or "-"
+    return (f"community {r.id}, named after {r.name}: {r.total} members{shown(r)}\n"
+            f"closest official orgs: {official}\n"
+            + table(["member", "kind", "township", "id"],
+                    [(m.name, m.kind, _town(m), m.id) for m in r.data]))
+
+
 def show_group_metrics(r: q.GroupMetricsResult) -> str:
     rows = [(m.org.name, m.model or "-", m.members, _counts(m.by_kind), m.weak, m.strong,
              m.unknown, "、".join(t.name for t in m.townships)) for m in r.data]
@@ -247,7 +256,8 @@ def show_entity(r: q.EntityDetail) -> str:
 SHOW: dict[str, Callable[[Any], str]] = {
     "weak-linked": show_weak_linked, "gaps": show_gaps, "coverage": show_coverage,
     "group-metrics": show_group_metrics, "outcomes": show_outcomes, "metrics": show_metrics,
-    "communities": show_communities, "recommend": show_recommend, "tree": show_tree,
+    "communities": show_communities, "community": show_community, "recommend": show_recommend,
+    "tree": show_tree,
     "members": show_members, "neighbors": show_neighbors, "paths": show_paths,
     "common-neighbors": show_common, "search": show_search, "entities": show_entities,
     "show": show_entity,

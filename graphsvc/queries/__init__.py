@@ -38,10 +38,12 @@ from graphsvc.queries.linked import (
 from graphsvc.queries.metrics import (
     CommunitiesResult,
     Community,
+    CommunityResult,
     MetricRow,
     MetricsResult,
     OfficialMatch,
     communities,
+    community,
     metrics,
 )
 from graphsvc.queries.paths import (
@@ -82,6 +84,7 @@ __all__ = [
     "CommonNeighborsResult",
     "CommunitiesResult",
     "Community",
+    "CommunityResult",
     "CoverageResult",
     "CoverageRow",
     "EntityDetail",
@@ -123,6 +126,7 @@ __all__ = [
     "WeakLinkedResult",
     "common_neighbors",
     "communities",
+    "community",
     "coverage",
     "entities",
     "entity",

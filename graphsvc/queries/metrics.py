@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import networkx as nx
 from pydantic import BaseModel
 
-from graphsvc.errors import InvalidQuery
+from graphsvc.errors import InvalidQuery, UnknownCommunity
 from graphsvc.network import Network
 from graphsvc.queries.common import EntityRef, check_page, indexes, page_of
 from graphsvc.queries.common import ref as eref
@@ -27,6 +27,10 @@ SAMPLE = 500
 """The most sources a betweenness estimate uses."""
 TIME_BUDGET = 20.0
 """Seconds a betweenness estimate may take: sampling stops early when they run out."""
+MEMBERS_LIMIT = 20
+"""Members each community of the list shows by default (the hub first); `community` has all."""
+MAX_MEMBERS_LIMIT = 1000
+"""The most members each community of the list may show (`members_limit`)."""
 
 
 class MetricRow(BaseModel):
@@ -68,11 +72,17 @@ class OfficialMatch(BaseModel):
 
 
 class Community(BaseModel):
-    """A community found by Louvain, named after its most connected member."""
+    """A community found by Louvain, named after its most connected member (its hub).
+
+    In the list, `members` may be a prefix of the community's members: its first
+    `members_limit` (the hub first, then by id); `member_count` (= `size`) counts them all,
+    and `GET /v1/communities/{id}` (`community`) pages through every one.
+    """
 
     id: int
     name: str
     size: int
+    member_count: int
     hub: EntityRef
     members: list[EntityRef]
     official: list[OfficialMatch]
@@ -87,6 +97,25 @@ class CommunitiesResult(BaseModel):
     modularity: float
     isolated: int
     data: list[Community]
+    count: int
+    total: int
+    offset: int = 0
+    limit: int | None = None
+    members_limit: int | None = None
+
+
+class CommunityResult(BaseModel):
+    """One community whole: its members paged (`total` members, `count` on this page from
+    `offset`; the hub first, then by id), its hub and its official matches."""
+
+    data_version: str
+    seed: int
+    id: int
+    name: str
+    size: int
+    hub: EntityRef
+    official: list[OfficialMatch]
+    data: list[EntityRef]
     count: int
     total: int
     offset: int = 0
@@ -224,23 +253,51 @@ def metrics(net: Network, top: int = 20) -> MetricsResult:
         pagerank=_top(net, s.pagerank, top, 6))
 
 
-def communities(net: Network, limit: int | None = None, offset: int = 0) -> CommunitiesResult:
+def communities(net: Network, limit: int | None = None, offset: int = 0,
+                members_limit: int = MEMBERS_LIMIT) -> CommunitiesResult:
     """Louvain communities (seeded) without administrative part_of edges, named after their
     most connected member and compared with the official joint organisations.
 
     Found once per network; `limit` and `offset` page through them (all when `limit` is None).
+    Each shows its first `members_limit` members (0 to 1000; the hub first), `member_count`
+    counts them all and :func:`community` pages through them.
     """
     check_page(limit, offset)
-    found = net.cache.index("communities", lambda: _communities(net))
-    if limit is None and offset == 0:
-        return found
-    data = page_of(found.data, limit, offset)
+    if (not isinstance(members_limit, int) or isinstance(members_limit, bool)
+            or not 0 <= members_limit <= MAX_MEMBERS_LIMIT):
+        raise InvalidQuery(f"members_limit must be a whole number from 0 to "
+                           f"{MAX_MEMBERS_LIMIT}, not {members_limit!r}")
+    found = _found(net)
+    data = [c if c.member_count <= members_limit else
+            c.model_copy(update={"members": c.members[:members_limit]})
+            for c in page_of(found.data, limit, offset)]
     return found.model_copy(update={"data": data, "count": len(data), "offset": offset,
-                                    "limit": limit})
+                                    "limit": limit, "members_limit": members_limit})
+
+
+def community(net: Network, id: int, limit: int | None = None,
+              offset: int = 0) -> CommunityResult:
+    """One community of :func:`communities` (by its `id`) with its members, `limit` of them
+    from `offset` (all when `limit` is None). Raises UnknownCommunity for an id not listed."""
+    check_page(limit, offset)
+    found = _found(net)
+    if not isinstance(id, int) or isinstance(id, bool) or not 1 <= id <= found.total:
+        raise UnknownCommunity(id, found.total)
+    c = found.data[id - 1]
+    data = page_of(c.members, limit, offset)
+    return CommunityResult(data_version=found.data_version, seed=found.seed, id=c.id,
+                           name=c.name, size=c.size, hub=c.hub, official=c.official, data=data,
+                           count=len(data), total=c.member_count, offset=offset, limit=limit)
+
+
+def _found(net: Network) -> CommunitiesResult:
+    """Every community of the network, whole: found once per network (one data version)."""
+    return net.cache.index("communities", lambda: _communities(net))
 
 
 def _communities(net: Network) -> CommunitiesResult:
-    """Every community of a network, largest first."""
+    """Every community of a network, largest first, each with all its members (the hub first,
+    then by id)."""
     g = undirected(net, organisational=True)
     isolated = net.graph.number_of_nodes() - g.number_of_nodes()
     parts = nx.community.louvain_communities(g, seed=SEED) if g.number_of_edges() else []
@@ -251,9 +308,10 @@ def _communities(net: Network) -> CommunitiesResult:
     data = []
     for i, part in enumerate(ordered):
         hub = min(part, key=lambda n: (-deg[n], n))
+        members = [hub, *(n for n in part if n != hub)]
         data.append(Community(
-            id=i + 1, name=net.name(hub), size=len(part), hub=eref(net, hub),
-            members=[eref(net, n) for n in part],
+            id=i + 1, name=net.name(hub), size=len(part), member_count=len(part),
+            hub=eref(net, hub), members=[eref(net, n) for n in members],
             official=official_matches(net, part, groups, group_of)))
     return CommunitiesResult(data_version=net.data_version, seed=SEED,
                              modularity=round(modularity, 4), isolated=isolated, data=data,

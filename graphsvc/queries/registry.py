@@ -27,7 +27,16 @@ from graphsvc.queries import linked
 from graphsvc.queries import structure as struct
 from graphsvc.queries.coverage import CoverageResult, OutcomesResult, coverage, outcomes
 from graphsvc.queries.entities import STATUSES, EntityDetail, EntityList, entities, entity
-from graphsvc.queries.metrics import CommunitiesResult, MetricsResult, communities, metrics
+from graphsvc.queries.metrics import (
+    MAX_MEMBERS_LIMIT,
+    MEMBERS_LIMIT,
+    CommunitiesResult,
+    CommunityResult,
+    MetricsResult,
+    communities,
+    community,
+    metrics,
+)
 from graphsvc.queries.paths import (
     MAX_HOPS,
     CommonNeighborsResult,
@@ -242,8 +251,18 @@ def _queries() -> tuple[Query, ...]:
               (Param("top", int, "rows per metric, 1 to 500", default=20, ge=1, le=500),),
               Route("/metrics", "metrics"), ("query", "metrics")),
         Query("communities", communities, CommunitiesResult,
-              "Louvain communities compared with the official joint orgs", PAGED,
+              "Louvain communities compared with the official joint orgs",
+              (*PAGED,
+               Param("members_limit", int, f"members shown of each community, 0 to "
+                     f"{MAX_MEMBERS_LIMIT} (default {MEMBERS_LIMIT}; the hub first; "
+                     "`member_count` counts them all)", default=MEMBERS_LIMIT, ge=0,
+                     le=MAX_MEMBERS_LIMIT)),
               Route("/communities", "communities"), ("query", "communities")),
+        Query("community", community, CommunityResult,
+              "one community with all its members, a page at a time",
+              (Param("id", int, "the community's number (its `id` in the communities list)",
+                     positional=True, required=True, metavar="ID"), *PAGED),
+              Route("/communities/{id}", "community"), ("query", "community")),
         Query("recommend", recommend, RecommendResult,
               "candidate partners of a village by the five principles",
               (Param("ref", str, "village code or name", positional=True, required=True,

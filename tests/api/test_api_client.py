@@ -137,6 +137,7 @@ CALLS: dict[str, tuple[str, dict[str, Any], str]] = {
     "outcomes": ("queries", {"model": "village_enterprise"}, "OutcomesResult"),
     "metrics": ("queries", {"top": 3}, "MetricsResult"),
     "communities": ("queries", {}, "CommunitiesResult"),
+    "community": ("queries", {"id": 1, "limit": 5}, "CommunityResult"),
     "recommendations": ("queries", {"ref": "泗马沟村", "limit": 2}, "RecommendResult"),
     "tree": ("queries", {"ref": "110111210", "depth": 1}, "TreeResult"),
     "members": ("queries", {"ref": "org.yingshuigou"}, "MembersResult"),

@@ -58,6 +58,7 @@ def test_openapi_has_every_endpoint(client: TestClient) -> None:
     for p in ("/v1/entities", "/v1/entities/{ref}", "/v1/entities/{ref}/neighbors", "/v1/paths",
               "/v1/search", "/v1/queries/weak-linked", "/v1/queries/gaps", "/v1/coverage",
               "/v1/entities/{ref}/recommendations", "/v1/metrics", "/v1/communities",
+              "/v1/communities/{id}",
               "/v1/outcomes", "/v1/organisations/{ref}/members", "/v1/export/graph.{fmt}",
               "/v1/meta", "/healthz", "/readyz", "/v1/admin/reload"):
         assert p in paths, p

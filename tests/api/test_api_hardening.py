@@ -258,7 +258,8 @@ def test_hidden_attributes_are_in_no_response_and_no_export(hiding: Server) -> N
     assert "org.west-joint" in ids
     paths = ["/v1/meta", "/v1/entities?limit=500", "/v1/queries/weak-linked", "/v1/queries/gaps",
              "/v1/queries/group-metrics", "/v1/coverage", "/v1/outcomes", "/v1/metrics",
-             "/v1/communities", "/v1/search?q=村", "/v1/paths?from=990101101201&to=990101101203",
+             "/v1/communities", "/v1/communities/1", "/v1/search?q=村",
+             "/v1/paths?from=990101101201&to=990101101203",
              "/v1/organisations/org.west-joint/members", "/v1/entities/990101/tree",
              "/v1/entities/990101101203/recommendations"]
     for ref in ids:

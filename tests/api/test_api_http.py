@@ -286,6 +286,40 @@ def test_query_endpoints_match_the_library(client: TestClient, tiny: graphsvc.Ne
           queries.members(tiny, "org.west-joint"))
 
 
+def test_communities_show_a_prefix_and_one_community_pages_whole(
+        client: TestClient, tiny: graphsvc.Network) -> None:
+    """The list carries `member_count` and the first `members_limit` members; `/{id}` pages
+    through every member of one community exactly once, as the library does."""
+    _same(client.get("/v1/communities?members_limit=1"),
+          queries.communities(tiny, limit=100, members_limit=1))
+    listed = client.get("/v1/communities?members_limit=2").json()
+    assert listed["members_limit"] == 2
+    for c in listed["data"]:
+        url = f"/v1/communities/{c['id']}"
+        _same(client.get(url), queries.community(tiny, c["id"], limit=100))
+        seen = [m for offset in range(c["member_count"])
+                for m in client.get(f"{url}?limit=1&offset={offset}").json()["data"]]
+        assert len(seen) == c["member_count"] == c["size"]
+        assert len({m["id"] for m in seen}) == len(seen)  # each member once
+        assert seen[:2] == c["members"] and seen[0] == c["hub"]
+        page = client.get(f"{url}?limit=1&offset=1").json()
+        assert (page["total"], page["count"], page["offset"], page["limit"]) == (
+            c["member_count"], 1, 1, 1)
+    body = assert_problem(client.get("/v1/communities/99"), 404)
+    assert body["detail"] == "unknown community 99: they are numbered 1 to 5, largest first"
+    assert body["total"] == 5
+    assert_problem(client.get("/v1/communities/0"), 404)
+    for bad, field in (("/v1/communities?members_limit=1001", "query.members_limit"),
+                       ("/v1/communities?members_limit=-1", "query.members_limit"),
+                       ("/v1/communities?members_limit=x", "query.members_limit"),
+                       ("/v1/communities/one", "path.id"),
+                       ("/v1/communities/1?limit=0", "query.limit"),
+                       ("/v1/communities/1?offset=-1", "query.offset")):
+        problem = assert_problem(client.get(bad), 422)
+        assert problem["errors"][0]["field"] == field, (bad, problem)
+        assert problem["errors"][0]["message"], bad
+
+
 def test_query_errors_list_valid_values(client: TestClient) -> None:
     body = assert_problem(client.get("/v1/queries/weak-linked?model=castle"), 422)
     assert "village_village" in body["detail"]

@@ -40,7 +40,7 @@ def test_width_and_table() -> None:
 @pytest.mark.parametrize("args, key", [
     (("weak-linked",), "data"), (("gaps",), "summary"), (("coverage",), "by_model"),
     (("outcomes",), "by_model"), (("metrics",), "most_connected"),
-    (("communities",), "data"), (("recommend", "乙村"), "data"), (("tree", "990101"), "root"),
+    (("communities",), "data"), (("community", "1"), "data"), (("recommend", "乙村"), "data"), (("tree", "990101"), "root"),
     (("members", "西镇联合党委"), "metrics"), (("neighbors", "乙村", "--hops", "2"), "edges"),
     (("path", "乙村", "990101101201"), "data"), (("search", "yc"), "ambiguous"),
     (("common", "乙村", "990101101201"), "data"), (("group-metrics",), "data"),
@@ -67,7 +67,7 @@ def test_every_query_has_help() -> None:
     p = subprocess.run([sys.executable, "-m", "graphsvc", "query", "--help"], capture_output=True,
                        text=True, cwd=ROOT)
     for name in ("weak-linked", "gaps", "coverage", "outcomes", "metrics", "communities",
-                 "group-metrics",
+                 "community", "group-metrics",
                  "recommend", "tree", "members", "neighbors", "path", "search"):
         assert name in p.stdout
 
@@ -80,6 +80,10 @@ def test_every_query_has_help() -> None:
     (("members", "甲村"), "matches 2 entities"),
     (("gaps", "--limit", "0"), "limit: at least 1"),
     (("coverage", "--offset", "-1"), "offset: at least 0"),
+    (("communities", "--members-limit", "1001"), "members_limit: at most 1000, not 1001"),
+    (("communities", "--members-limit", "-1"), "members_limit: at least 0, not -1"),
+    (("community", "99"), "unknown community 99: they are numbered 1 to 5, largest first"),
+    (("community", "first"), "id: 'first' is not a whole number"),
 ])
 def test_errors(args: tuple[str, ...], words: str) -> None:
     p = run(*args)
@@ -105,3 +109,19 @@ def test_list_answers_page_with_limit_and_offset(query: str, field: str) -> None
     text = run(query, "--limit", "2", "--offset", "1", seed=None)
     assert text.returncode == 0, text.stderr
     assert f"(showing 2–3 of {whole['total']})" in text.stdout
+
+
+def test_communities_and_one_community_agree() -> None:
+    """The list shows `--members-limit` members of each community (the hub first) and its
+    `member_count`; `query community ID` pages through all of them, as the library does."""
+    listed = run_json("communities", "--members-limit", "1", seed=None)
+    assert listed["members_limit"] == 1
+    for c in listed["data"][:2]:
+        whole = run_json("community", str(c["id"]), seed=None)
+        assert whole["total"] == whole["count"] == c["member_count"] == c["size"] > 1
+        assert whole["data"][:1] == c["members"] and whole["hub"] == c["members"][0]
+        page = run_json("community", str(c["id"]), "--limit", "1", "--offset", "1", seed=None)
+        assert page["data"] == whole["data"][1:2]
+    text = run("community", "1", "--limit", "2", seed=None)
+    assert text.returncode == 0, text.stderr
+    assert f"(showing 1–2 of {listed['data'][0]['member_count']})" in text.stdout

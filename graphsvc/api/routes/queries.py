@@ -95,12 +95,27 @@ def metrics(net: NetDep, top: Annotated[int, P("metrics", "top")] = 20) -> q.Met
 
 @router.get("/communities", operation_id="communities",
             response_model=q.CommunitiesResult, summary="communities")
-def communities(net: NetDep, limit: Limit = 100, offset: Offset = 0) -> q.CommunitiesResult:
+def communities(net: NetDep, limit: Limit = 100, offset: Offset = 0,
+                members_limit: Annotated[int, P("communities", "members_limit")] = 20,
+                ) -> q.CommunitiesResult:
     """Louvain communities (seeded), named and compared with the official organisations.
 
     Paged, largest first: `total` communities, `data` holds `limit` of them from `offset`.
+    Each community shows its first `members_limit` members (the hub first); `member_count`
+    counts them all, and `/v1/communities/{id}` pages through them.
     """
-    return memo(net, q.communities, limit=limit, offset=offset)
+    return memo(net, q.communities, limit=limit, offset=offset, members_limit=members_limit)
+
+
+@router.get("/communities/{id}", operation_id="community",
+            response_model=q.CommunityResult, summary="one community whole")
+def community(net: NetDep, id: int, limit: Limit = 100, offset: Offset = 0) -> q.CommunityResult:
+    """One community of `/v1/communities` (by its `id`) with every member, paged: `total`
+    members, `data` holds `limit` of them from `offset` (the hub first, then by id).
+
+    An id the list does not have is a 404 saying which ids there are.
+    """
+    return memo(net, q.community, id=id, limit=limit, offset=offset)
 
 
 @router.get("/entities/{ref}/recommendations", operation_id="recommendations",
