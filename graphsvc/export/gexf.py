@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from itertools import repeat
 from typing import BinaryIO
 
 from graphsvc.export.formats import ExportContext, Files, Format
@@ -89,22 +90,25 @@ def _write(p: Prepared, out: BinaryIO, description: str) -> None:
                               + '</attvalues><viz:color %s/><viz:size value="%r"/>%s</node>\n')
         return tpl
 
-    def colour(color: Scalar) -> str:
-        text = rgb[color] = _rgb(str(color))
-        return text
-
     def where(node: str) -> str:
         pos = positions.get(node)
         return "" if pos is None else f'<viz:position x="{pos[0]!r}" y="{pos[1]!r}" z="0.0"/>'
 
-    for rows in chunks(p.node_rows(), sink.block):
-        # a plain row's columns start with label, status, color, status_color, degree, size
-        sink.write([(shapes.get(keys) or node_template(keys))
-                    % (xid, values[0], *values, rgb.get(values[2]) or colour(values[2]),
-                       float(values[5]), where(node) if positions else "")
-                    if plain else _node(xid, node, dict(zip(keys, values, strict=True)), nids,
-                                        where(node))
-                    for node, xid, keys, values, plain in rows])
+    for block in p.node_blocks(sink.block):
+        if block.plain:  # columns start with label, status, color, status_color, degree, size
+            tpl = shapes.get(block.columns) or node_template(block.columns)
+            label, colors, sizes = block.values[0], block.values[2], block.values[5]
+            for c in set(colors) - rgb.keys():
+                rgb[c] = _rgb(str(c))
+            places = map(where, block.ids) if positions else repeat("", len(block.ids))
+            sink.write(list(map(tpl.__mod__, zip(block.xml_ids, label, *block.values,
+                                                  map(rgb.__getitem__, colors), sizes, places,
+                                                  strict=True))))
+        else:
+            sink.write([_node(xid, nid, dict(zip(block.columns, vals, strict=True)), nids,
+                              where(nid))
+                        for nid, xid, *vals in zip(block.ids, block.xml_ids, *block.values,
+                                                   strict=True)])
     sink.add("    </nodes>\n")
     sink.add(f'    <edges count="{p.edge_count}">\n')
     # edges sharing one attribute dict share its rendered kind, label and attvalues

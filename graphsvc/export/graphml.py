@@ -85,10 +85,11 @@ def _write(p: Prepared, out: BinaryIO, edge_types: bool) -> None:
         tpl = shapes[keys] = _template('    <node id="%s">', keys, nkeys, "</node>\n")
         return tpl
 
-    for rows in chunks(p.node_rows(), sink.block):
-        sink.write([(shapes.get(keys) or node_template(keys))
-                    % ((xid, *values) if plain else (xid, *_escaped(values)))
-                    for _, xid, keys, values, plain in rows])
+    for block in p.node_blocks(sink.block):
+        tpl = shapes.get(block.columns) or node_template(block.columns)
+        rows = zip(block.xml_ids, *block.values, strict=True)
+        sink.write(list(map(tpl.__mod__, rows)) if block.plain
+                   else [tpl % (row[0], *_escaped(row[1:])) for row in rows])
     # edges sharing one attribute dict (a loaded network's part_of edges) share its cells
     cells: dict[int, str] = {}
     edge_shapes: dict[tuple[str, ...], str] = {}

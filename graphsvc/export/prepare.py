@@ -11,8 +11,10 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import Any, Literal
 
 import networkx as nx
@@ -78,6 +80,21 @@ EdgeItem = tuple[str, str, str, dict[str, Scalar]]
 loaded network share one attribute dict, so a writer may render each dict once (by `id`)."""
 
 
+@dataclass(frozen=True)
+class NodeBlock:
+    """Consecutive nodes of one shape, column by column (or one node that is not plain): what
+    the XML writers turn into elements a block at a time, without a Python step per node."""
+
+    columns: tuple[str, ...]
+    plain: bool
+    """Every row plain (see `NodeRow`)."""
+    ids: list[str]
+    xml_ids: list[str]
+    """The ids as GraphML/GEXF write them (the same list as `ids` unless renumbered)."""
+    values: list[Sequence[Scalar]]
+    """One list per column, in the order of `columns`."""
+
+
 class NodeRows:
     """The prepared nodes, made one at a time from the graph: `(id, attributes)` pairs."""
 
@@ -106,11 +123,12 @@ class EdgeRows:
             yield EdgeRow(key, u, v, attrs)
 
 
-@dataclass
+@dataclass(eq=False)  # shapes are equal only to themselves (runs of them are grouped)
 class _Shape:
     """The node attribute keys seen together (the keys of one node dict), when every key has
     its own clean column name outside the added ones: the columns of a plain row."""
 
+    keys: tuple[Any, ...]  # the keys of the node dicts
     columns: tuple[str, ...]  # the added columns, then the cleaned names of the keys
     name_at: int | None  # index of the `name` key among the keys
     kind_at: int | None  # index of the `kind` key
@@ -155,38 +173,57 @@ class Prepared:
     def node_rows(self) -> Iterator[NodeRow]:
         """Every node as a `NodeRow`, in the graph's order. Rows of one shape share one
         columns tuple."""
-        statuses, kind_colors, degrees = self._statuses, self._kind_colors, self._degrees
+        for b in self.node_blocks():
+            cols, plain = b.columns, b.plain
+            for nid, xid, *vals in zip(b.ids, b.xml_ids, *b.values, strict=True):
+                yield nid, xid, cols, tuple(vals), plain
+
+    def node_blocks(self, size: int = 4096) -> Iterator[NodeBlock]:
+        """Every node in the graph's order, in blocks of at most `size` consecutive nodes of
+        one shape: each column is made for the whole block by C-level maps, not row by
+        row (the national register's villages all share a few shapes)."""
+        kind_colors, degrees, plan = self._kind_colors, self._degrees, self._plan
         by_status = self.color_by == "status"
-        sizes: dict[int, float] = {}
-        safe_status: dict[str, bool] = {}
-        # colours come from the schema: rows are plain only when they need no escaping
-        colors_plain = _unsafe("".join([*kind_colors.values(), *STATUS_COLORS.values(),
-                                        OTHER_COLOR])) is None
-        xml_ids = self._xml_node_ids
-        for i, ((node, data), how) in enumerate(zip(_nodes(self.graph), self._plan,
-                                                    strict=True)):
-            nid = node if type(node) is str else str(node)
-            xid = nid if xml_ids is None else xml_ids[i]
-            if type(how) is dict:  # not plain: cleaned and merged when prepared
-                yield nid, xid, tuple(how), tuple(how.values()), False
+        text = {n: str(getattr(st, "status", st)) for n, st in self._statuses.items()
+                if st is not None}
+        # colours (from the schema) and statuses: rows are plain only when neither needs
+        # escaping
+        safe = _unsafe("".join([*kind_colors.values(), *STATUS_COLORS.values(), OTHER_COLOR,
+                                *set(text.values())])) is None
+        sizes = {d: round(4.0 + 3.0 * math.sqrt(d), 3) for d in set(degrees.values())}
+        node_map = getattr(self.graph, "_node", None)
+        if node_map is None:
+            node_map = dict(self.graph.nodes(data=True))
+        nodes, datas = list(node_map), list(node_map.values())
+        ids = nodes if set(map(type, nodes)) <= {str} else [str(n) for n in nodes]
+        xids = self._xml_node_ids or ids
+        start = 0
+        for how, group in groupby(plan):
+            end = start + len(list(group))
+            if type(how) is dict:  # not plain: cleaned and merged when prepared, one by one
+                for i in range(start, end):
+                    row = plan[i]
+                    assert type(row) is dict
+                    yield NodeBlock(tuple(row), False, ids[i:i + 1], xids[i:i + 1],
+                                    [[v] for v in row.values()])
+                start = end
                 continue
             assert type(how) is _Shape
-            vals = tuple(data.values())
-            st = statuses.get(nid)
-            status = "unknown" if st is None else str(getattr(st, "status", st))
-            safe = safe_status.get(status)
-            if safe is None:
-                safe = safe_status[status] = colors_plain and _unsafe(status) is None
-            scolor = STATUS_COLORS.get(status, OTHER_COLOR)
-            degree = degrees[node]
-            size = sizes.get(degree)
-            if size is None:
-                size = sizes[degree] = round(4.0 + 3.0 * math.sqrt(degree), 3)
-            yield (nid, xid, how.columns,
-                   (nid if how.name_at is None else vals[how.name_at], status,
-                    scolor if by_status else kind_colors.get(
-                        "" if how.kind_at is None else vals[how.kind_at], OTHER_COLOR),
-                    scolor, degree, size, *vals), safe)
+            for a in range(start, end, size):
+                b = min(a + size, end)
+                n, ds, bid = b - a, datas[a:b], ids[a:b]
+                vals = [list(map(itemgetter(k), ds)) for k in how.keys]
+                status = list(map(text.get, bid, repeat("unknown", n)))
+                scolor = list(map(STATUS_COLORS.get, status, repeat(OTHER_COLOR, n)))
+                color = scolor if by_status else list(map(
+                    kind_colors.get, repeat("", n) if how.kind_at is None else vals[how.kind_at],
+                    repeat(OTHER_COLOR, n)))
+                degree = list(map(degrees.__getitem__, nodes[a:b]))
+                label = bid if how.name_at is None else vals[how.name_at]
+                yield NodeBlock(how.columns, safe, bid, xids[a:b],
+                                [label, status, color, scolor, degree,
+                                 list(map(sizes.__getitem__, degree)), *vals])
+            start = end
 
     def edge_items(self, xml: bool = False) -> Iterator[EdgeItem]:
         """Every edge as `(key, source, target, attributes)`, in the graph's order; with
@@ -354,7 +391,7 @@ def _shape_of(keys: tuple[Any, ...], names: dict[Any, str]) -> _Shape | None:
              for k in keys]
     if len(set(found)) != len(found) or not ADDED_NODE_COLUMNS.isdisjoint(found):
         return None
-    return _Shape((*_ADDED_ORDER, *found),
+    return _Shape(keys, (*_ADDED_ORDER, *found),
                   found.index("name") if "name" in found else None,
                   found.index("kind") if "kind" in found else None)
 
