@@ -146,7 +146,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     follower = None
     if state.shared is not None:  # a worker of several: serve what was published, follow it
         if state.network is None:
-            await run_in_threadpool(state.follow)
+            await run_in_threadpool(state.start)
         follower = Follower(state, lambda trigger: settings.reload_force)
         follower.start()
     if state.network is None:  # load aside: /healthz answers at once, /readyz once loaded

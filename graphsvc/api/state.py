@@ -211,6 +211,14 @@ class NetworkState:
                     warnings=list(new.report.warnings))
 
     # -- several workers -----------------------------------------------------------------
+    def start(self) -> bool:
+        """A worker's first load of the published version, one worker at a time (see
+        :meth:`SharedDir.starting`); later versions are followed at once (:meth:`follow`)."""
+        if self.shared is None:
+            return False
+        with self.shared.starting():
+            return self.follow()
+
     def follow(self) -> bool:
         """Serve the published version if it is not serving here yet (several workers).
         Returns whether the network changed."""

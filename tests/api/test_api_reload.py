@@ -348,3 +348,35 @@ def test_a_runtime_directory_left_by_a_killed_supervisor_is_removed() -> None:
         for shared in (live, again):
             shutil.rmtree(shared.root, ignore_errors=True)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def test_workers_load_their_first_network_one_at_a_time(tiny_copy: Callable[..., Path]) -> None:
+    """Two workers starting together over one runtime directory: the second loads once the
+    first has (the start lock); a later version is followed by each at once."""
+    seed = tiny_copy()
+    shared = SharedDir.create()
+    try:
+        net = graphsvc.load(seed)
+        shared.publish(seed, net.data_version, sizes(net))
+        spans: list[tuple[float, float]] = []
+
+        def slow_load(path: Path | None) -> graphsvc.Network:
+            t0 = time.monotonic()
+            time.sleep(0.3)
+            loaded = graphsvc.load(path)
+            spans.append((t0, time.monotonic()))
+            return loaded
+
+        workers = [NetworkState(seed, None, slow_load, shared=shared) for _ in range(2)]
+        threads = [threading.Thread(target=w.start) for w in workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert all(w.network is not None and w.network.data_version == net.data_version
+                   for w in workers)
+        (a0, a1), (b0, b1) = sorted(spans)
+        assert a1 <= b0  # one after the other, not both at once
+        assert not workers[0].start()  # already serving the published version
+    finally:
+        shutil.rmtree(shared.root, ignore_errors=True)
