@@ -60,7 +60,7 @@ def main() -> None:
 
         def read(path: Path, model: type) -> None:
             problems: list[object] = []
-            n = sum(1 for _ in iter_table(path, model, str(path), problems))  # type: ignore[arg-type]
+            n = sum(1 for _ in iter_table(path, model, str(path), problems))  # type: ignore[arg-type,misc]
             assert n == args.rows and not problems, problems[:3]
 
         print(f"strict read, divisions.csv, {args.rows:,} rows: "

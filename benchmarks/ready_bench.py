@@ -142,16 +142,16 @@ def measure(
             if workers > 1:
                 # the workers load one after another (the first serves meanwhile): when was
                 # the last one done, that is, every worker big and idle (no CPU for 0.5 s)?
-                before: dict[int, float] = {}
+                last_cpu: dict[int, float] = {}
                 while time.perf_counter() - t0 < 900:
                     kids = children(proc.pid)
                     rss = rss_of(kids, "VmRSS")
                     big = [k for k in kids if rss.get(str(k), 0) > 500]
                     now = {k: cpu_of([k]) for k in big}
                     if len(big) >= workers and all(
-                            k in before and now[k] - before[k] < 0.05 for k in big):
+                            k in last_cpu and now[k] - last_cpu[k] < 0.05 for k in big):
                         break
-                    before = now
+                    last_cpu = now
                     time.sleep(0.5)
                 out["all_workers_s"] = time.perf_counter() - t0
             if lists:
