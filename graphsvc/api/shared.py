@@ -70,28 +70,16 @@ class SharedDir:
         shared.requests.mkdir()
         return shared
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """Hold the reload lock (blocking): one reload at a time across every worker."""
-        with open(self.root / "lock", "a+b") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return _flocked(self.root / "lock")
 
-    @contextlib.contextmanager
-    def starting(self) -> Iterator[None]:
+    def starting(self) -> contextlib.AbstractContextManager[None]:
         """Hold the start lock (blocking): the workers load their first network one at a time.
         Loads are bound by memory more than by a core: two at once on a two-core machine took
         1.8x one load's time, so the first worker serves sooner when the next one waits for it
         (a worker that dies releases the lock with its file)."""
-        with open(self.root / "start", "a+b") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return _flocked(self.root / "start")
 
     # -- the published version -----------------------------------------------------------
     def current(self) -> Published | None:
@@ -210,3 +198,15 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def _flocked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (made if missing), blocking until it is free;
+    released with the file, also when the process dies."""
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
