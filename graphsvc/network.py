@@ -251,7 +251,7 @@ def load(
     root = Path(seed_dir) if seed_dir is not None else bundled_seed()
     if not root.is_dir():
         raise FileNotFoundError(f"seed directory not found: {root}")
-    if os.environ.get("GRAPHSVC_SNAPSHOT", "1") in ("0", "false", "no", "off"):
+    if snapshots_off():
         snapshot = False
     version, _ = seed_version(root)
     if snapshot is not False:
@@ -288,6 +288,11 @@ def load(
     return net
 
 
+def snapshots_off() -> bool:
+    """Whether the environment turns snapshots off (GRAPHSVC_SNAPSHOT=0, false, no or off)."""
+    return os.environ.get("GRAPHSVC_SNAPSHOT", "1") in ("0", "false", "no", "off")
+
+
 def sizes(net: Network) -> dict[str, int]:
     """The counts of nodes, edges and facts of a network (what a reload guards)."""
     return {"nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
@@ -308,7 +313,7 @@ def peek_snapshot(seed_dir: str | Path) -> dict[str, Any] | None:
     when it was written."""
     from graphsvc.loader.snapshot import read_summary
 
-    if os.environ.get("GRAPHSVC_SNAPSHOT", "1") in ("0", "false", "no", "off"):
+    if snapshots_off():
         return None
     root = Path(seed_dir)
     version, _ = seed_version(root)
