@@ -123,8 +123,15 @@ class Network:
     def __repr__(self) -> str:
         return (
             f"<Network {self.seed_dir.name}: {self.graph.number_of_nodes()} nodes, "
-            f"{self.graph.number_of_edges()} edges, version {self.data_version}>"
+            f"{self.edge_count} edges, version {self.data_version}>"
         )
+
+    @cached_property
+    def edge_count(self) -> int:
+        """The number of edges (`graph.number_of_edges()`), counted once: the graph never
+        changes. networkx counts through its degree view, about 1 s for 906k edges; the
+        adjacency's lengths give the same number in a sixth of that."""
+        return edge_count(self.graph)
 
     def __contains__(self, ref: object) -> bool:
         return isinstance(ref, str) and ref in self.graph
@@ -293,9 +300,18 @@ def snapshots_off() -> bool:
     return os.environ.get("GRAPHSVC_SNAPSHOT", "1") in ("0", "false", "no", "off")
 
 
+def edge_count(g: nx.MultiDiGraph) -> int:
+    """`g.number_of_edges()`, from the lengths of its adjacency dicts."""
+    if not g.is_directed():
+        return int(g.number_of_edges())
+    if g.is_multigraph():
+        return sum(sum(map(len, nbrs.values())) for nbrs in g._adj.values())
+    return sum(map(len, g._adj.values()))
+
+
 def sizes(net: Network) -> dict[str, int]:
     """The counts of nodes, edges and facts of a network (what a reload guards)."""
-    return {"nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
+    return {"nodes": net.graph.number_of_nodes(), "edges": net.edge_count,
             "facts": sum(len(fs) for fs in net.facts.values())}
 
 

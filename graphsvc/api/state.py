@@ -201,8 +201,10 @@ class NetworkState:
                             f"({_one_line(exc)}); the previous data keeps serving",
                             candidate_version=new.data_version)
         old, self._network = self._network, new  # the swap: one reference, atomic for readers
+        replaced = old is not None
         del old
-        release_frozen()  # the old network is freed, not kept frozen
+        if replaced:  # (the first network replaces none: nothing to free, no full collection)
+            release_frozen()  # the old network is freed, not kept frozen
         message = "reloaded" if new.data_version != before else "reloaded (data unchanged)"
         if lost:
             message += " (forced: " + ", ".join(f"{k} −{v['percent']} %"
@@ -245,8 +247,10 @@ class NetworkState:
             self._network = _relocated(new, cur.seed, self.seed)
             log.info("serving %s, the version published for every worker (was %s)",
                      cur.data_version, net.data_version if net is not None else None)
+            replaced = net is not None
             del net
-            release_frozen()  # the old network is freed, not kept frozen
+            if replaced:
+                release_frozen()  # the old network is freed, not kept frozen
             return True
 
     def last_reload_record(self) -> dict[str, Any] | None:

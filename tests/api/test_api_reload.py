@@ -380,3 +380,26 @@ def test_workers_load_their_first_network_one_at_a_time(tiny_copy: Callable[...,
         assert not workers[0].start()  # already serving the published version
     finally:
         shutil.rmtree(shared.root, ignore_errors=True)
+
+
+def test_only_a_reload_frees_a_network(tiny_copy: Callable[..., Path],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first network replaces none: no full collection (about 1.7 s at national scale, in
+    every start's time to ready). A reload frees the network it replaced."""
+    import graphsvc.api.state as state_module
+
+    freed: list[str] = []
+    monkeypatch.setattr(state_module, "release_frozen", lambda: freed.append("collected"))
+    seed = tiny_copy()
+    state = NetworkState(seed, None)
+    assert state.reload("start").ok and freed == []
+    with (seed / "facts.csv").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_FACT)
+    assert state.reload("test").changed and freed == ["collected"]
+
+
+@pytest.mark.parametrize("which", ["tiny", "fangshan"])
+def test_the_edge_count_is_networkx_s(which: str, request: pytest.FixtureRequest) -> None:
+    net = request.getfixturevalue(which)
+    assert net.edge_count == net.graph.number_of_edges() == sizes(net)["edges"]
+    assert f"{net.graph.number_of_edges()} edges" in repr(net)
