@@ -149,7 +149,8 @@ class _Builder:
                 "kind": self.w.intern(d.kind),
                 "subtype": self.w.intern(d.subtype),
                 "name": d.name,
-                "register_name": d.register_name,
+                # equal to the name for 103k units nationally: one string, not two
+                "register_name": d.name if d.register_name == d.name else d.register_name,
                 "township": parent if town_kind is not None and spec.parent == town_kind
                 else None,
                 "code": d.code,

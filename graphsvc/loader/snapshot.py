@@ -33,10 +33,11 @@ from typing import Any
 
 log = logging.getLogger("graphsvc.loader.snapshot")
 
-FORMAT = 4
+FORMAT = 5
 """3: the network's cache (indexes and answers, `graphsvc.cache`) saved with it; 4: a small
 summary first (:func:`read_summary`), so that a supervisor can learn what a snapshot holds
-without unpickling the network."""
+without unpickling the network; 5: the biggest warm entries in flat forms (the search index's
+variant keys, every gap of a question), read as a few blocks rather than millions of objects."""
 CACHE_DIR = ".graphsvc-cache"
 """Where graphsvc before 0.2 left snapshots beside a seed: never read any more."""
 MAGIC = b"GRAPHSVC-SNAPSHOT-HMAC"

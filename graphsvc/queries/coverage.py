@@ -20,6 +20,7 @@ from graphsvc.queries.common import (
     status_of,
     whole,
 )
+from graphsvc.queries.packed import ModelRows
 
 
 class CoverageRow(BaseModel):
@@ -114,14 +115,15 @@ def coverage(net: Network, year: int | None = None, limit: int | None = None,
     """
     y = check_year(net, year)
     check_page(limit, offset)
-    full = whole(net, ("coverage", y), lambda: _coverage(net, y))
-    rows = page_of(full.by_township, limit, offset)
-    return full.model_copy(update={"by_township": rows, "count": len(rows), "offset": offset,
+    head, townships = whole(net, ("coverage", y), lambda: _coverage(net, y))
+    rows = townships[offset:] if limit is None else townships[offset:offset + limit]
+    return head.model_copy(update={"by_township": rows, "count": len(rows), "offset": offset,
                                    "limit": limit})
 
 
-def _coverage(net: Network, y: int) -> CoverageResult:
-    """The whole coverage answer of a year (every township)."""
+def _coverage(net: Network, y: int) -> tuple[CoverageResult, ModelRows[CoverageRow]]:
+    """The whole coverage answer of a year: the answer without its townships' rows, and the
+    rows of every township (kept as JSON: 41,352 of them nationally, see `ModelRows`)."""
     idx = indexes(net)
     g = net.graph
     models = check_models(net, None)
@@ -167,9 +169,10 @@ def _coverage(net: Network, y: int) -> CoverageResult:
         unknown=sum(r.unknown for r in rows),
         declared_members=sum(_org_counts(net, o)[0] for o in idx.joint_orgs),
         recorded_members=sum(_org_counts(net, o)[1] for o in idx.joint_orgs))
-    return CoverageResult(year=y, district=district, by_township=rows, count=len(rows),
+    head = CoverageResult(year=y, district=district, by_township=[], count=len(rows),
                           total=len(rows), by_model=[_model_row(net, m, y, by_fact.get(m, set()))
-                                    for m in models])
+                                                     for m in models])
+    return head, ModelRows(CoverageRow, rows)
 
 
 def _membership(orgs: int, without: int) -> str:

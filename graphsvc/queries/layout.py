@@ -38,15 +38,22 @@ class Positions(Mapping[str, Point]):
     """Positions by entity id, held as one array of coordinates: a national layout is 720,385
     points, which as a dict of `(x, y)` tuples are 2.2 million objects for a server to read
     back from its snapshot (0.9 s) and 115 MB to hold; as an array they are one block of
-    bytes, and the id -> place dict is rebuilt on reading (about 0.1 s)."""
+    bytes. The id -> place dict is rebuilt on the first lookup, not on reading: 0.1–0.4 s
+    that a start from the snapshot would wait for, paid by the first map request instead."""
 
     def __init__(self, pos: Mapping[str, Point]) -> None:
         self._ids = list(pos)
         self._xy = array("d", (c for p in pos.values() for c in p))
-        self._where = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        self._where: dict[str, int] | None = None
+
+    def _places(self) -> dict[str, int]:
+        where = self._where
+        if where is None:  # (two first callers may both build it: equal dicts, harmless)
+            where = self._where = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return where
 
     def __getitem__(self, node: str) -> Point:
-        i = 2 * self._where[node]
+        i = 2 * self._places()[node]
         return self._xy[i], self._xy[i + 1]
 
     def __iter__(self) -> Iterator[str]:
@@ -60,7 +67,7 @@ class Positions(Mapping[str, Point]):
 
     def __setstate__(self, state: tuple[list[str], array[float]]) -> None:
         self._ids, self._xy = state
-        self._where = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        self._where = None
 
 
 def layout(net: Network) -> Positions:

@@ -28,6 +28,7 @@ from graphsvc.queries.common import (
     status_out,
     whole,
 )
+from graphsvc.queries.packed import ModelRows
 
 MAX_HOPS = 4
 
@@ -254,24 +255,63 @@ def gaps(net: Network, year: int | None = None, township: str | None = None,
     y = check_year(net, year)
     town = resolve_township(net, township)
     check_page(limit, offset)
-    raw, rows = whole(net, ("gaps", y, town), lambda: _all_gaps(net, y, town))
-    chosen = [Gap(gap=kind, entity=ref(net, node), detail=detail)
-              for kind, node, detail in page_of(raw, limit, offset)]
-    if len(chosen) == len(raw):  # the page is the whole answer: every township's row
+    found = whole(net, ("gaps", y, town), lambda: _all_gaps(net, y, town))
+    chosen = [Gap(gap=kind, entity=ref(net, node), detail=_detail(net, y, kind, node))
+              for kind, node in found.page(limit, offset)]
+    rows = found.summary
+    if len(chosen) == len(found):  # the page is the whole answer: every township's row
         summary = rows[:-1]
     else:
         here = {g.entity.township for g in chosen}
-        summary = [r for r in rows[:-1] if r.township is not None and r.township.id in here]
-    return GapsResult(year=y, township=town, data=chosen, count=len(chosen), total=len(raw),
-                      offset=offset, limit=limit, summary=[*summary, rows[-1]])
+        summary = [rows[i] for i, t in enumerate(found.towns) if t in here]
+    return GapsResult(year=y, township=town, data=chosen, count=len(chosen), total=len(found),
+                      offset=offset, limit=limit, summary=[*summary, rows[len(rows) - 1]])
 
 
-_RawGap = tuple[str, str, str]
-"""A gap as kept between pages: kind, entity id, detail (the models are made for a page only:
-the national register has 620,573 gaps)."""
+@dataclass(frozen=True)
+class _Found:
+    """Every gap of one question, in order, as kept between pages: the kind of each (its
+    place in GAP_KINDS, one byte) and its entity's id. The national register has 711,666 gaps;
+    as (kind, id, detail) tuples they were 1.26 million objects to keep in the snapshot and
+    read back at every start, while a page needs the details of its own rows only."""
+
+    kinds: bytes
+    ids: list[str]
+    summary: ModelRows[GapSummary]
+    """The summary rows, the total row last."""
+    towns: list[str]
+    """The township of each summary row but the last."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def page(self, limit: int | None, offset: int) -> list[tuple[str, str]]:
+        """(kind, entity id) of `limit` gaps from `offset` (every one when None)."""
+        end = None if limit is None else offset + limit
+        return [(GAP_KINDS[k], n) for k, n in zip(self.kinds[offset:end], self.ids[offset:end],
+                                                  strict=True)]
 
 
-def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], list[GapSummary]]:
+def _detail(net: Network, y: int, kind: str, node: str) -> str:
+    """What a gap means for its entity, in words (worked out for the rows of a page)."""
+    if kind == "weak_without_strong":
+        return f"weak in {y}; no strong entity through a joint organisation or a partnership"
+    if kind == "village_without_org":
+        return "member of no joint organisation"
+    if kind == "status_unknown":
+        orgs = [o for o, _ in indexes(net).orgs_of.get(node, []) if is_joint(net, o)]
+        return (f"member of {', '.join(net.name(o) for o in orgs)}; no income, honour or "
+                f"designation on record for {y}")
+    if not net.graph.nodes[node].get("township"):
+        return "(no township)"
+    if kind == "org_without_strong":
+        return f"no member is strong in {y}"
+    partners = " or ".join(sorted(net.schema.kinds_with("partner")))
+    model = model_label(net, net.graph.nodes[node].get("model")) or "no model"
+    return f"no {partners} member ({model})"
+
+
+def _all_gaps(net: Network, y: int, town: str | None) -> _Found:
     """Every gap (ordered by kind, township, id) and the summary rows, the total row last."""
     idx = indexes(net)
     g = net.graph
@@ -280,13 +320,10 @@ def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], li
     orgs_by_town: dict[str | None, list[str]] = {}
     for o in idx.joint_orgs:
         orgs_by_town.setdefault(g.nodes[o].get("township"), []).append(o)
-    partner_words = " or ".join(sorted(net.schema.kinds_with("partner")))
-    no_org = "member of no joint organisation"
-    no_strong = f"weak in {y}; no strong entity through a joint organisation or a partnership"
-    data: list[_RawGap] = []
+    data: list[tuple[str, str]] = []
     rows: list[GapSummary] = []
     for t in towns:
-        found: dict[str, list[_RawGap]] = {k: [] for k in GAP_KINDS}
+        found: dict[str, list[tuple[str, str]]] = {k: [] for k in GAP_KINDS}
         vills = idx.villages.get(t, [])
         weak = unknown = 0
         for v in vills:
@@ -296,21 +333,15 @@ def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], li
             if st == "weak":
                 weak += 1
                 if not links_of(net, v, y, all_models, 1):
-                    found["weak_without_strong"].append(("weak_without_strong", v, no_strong))
+                    found["weak_without_strong"].append(("weak_without_strong", v))
             if not orgs:
-                found["village_without_org"].append(("village_without_org", v, no_org))
+                found["village_without_org"].append(("village_without_org", v))
             elif st == "unknown":
-                found["status_unknown"].append((
-                    "status_unknown", v,
-                    f"member of {', '.join(net.name(o) for o in orgs)}; no income, "
-                    "honour or designation on record for " + str(y)))
+                found["status_unknown"].append(("status_unknown", v))
         orgs_here = orgs_by_town.get(t, [])
         for o in orgs_here:
             for kind in _org_gaps(net, o, y):
-                detail = ("no member is strong in " + str(y) if kind == "org_without_strong"
-                          else f"no {partner_words} member "
-                               f"({model_label(net, g.nodes[o].get('model')) or 'no model'})")
-                found[kind].append((kind, o, detail))
+                found[kind].append((kind, o))
         rows.append(GapSummary(
             township=ref(net, t), villages=len(vills), weak=weak,
             weak_without_strong=len(found["weak_without_strong"]),
@@ -323,14 +354,16 @@ def _all_gaps(net: Network, y: int, town: str | None) -> tuple[list[_RawGap], li
     if town is None:
         for o in orgs_by_town.get(None, []) + orgs_by_town.get("", []):
             for kind in _org_gaps(net, o, y):
-                data.append((kind, o, "(no township)"))
+                data.append((kind, o))
         rows.append(_district_row(rows, len(idx.joint_orgs), data))
     order = {k: i for i, k in enumerate(GAP_KINDS)}
     data.sort(key=lambda x: (order[x[0]], g.nodes[x[1]].get("township") or "", x[1]))
-    return data, rows
+    return _Found(bytes(order[k] for k, _ in data), [n for _, n in data],
+                  ModelRows(GapSummary, rows), list(towns)[:len(rows) - 1])
 
 
-def _district_row(rows: list[GapSummary], orgs: int, data: list[_RawGap]) -> GapSummary:
+def _district_row(rows: list[GapSummary], orgs: int, data: list[tuple[str, str]]
+                  ) -> GapSummary:
     def total(name: str) -> int:
         return sum(int(getattr(r, name)) for r in rows)
 

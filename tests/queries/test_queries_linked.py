@@ -65,6 +65,30 @@ def test_tiny_gaps(tiny: graphsvc.Network) -> None:
     assert len(west.summary) == 1 and west.summary[0].villages == 4
 
 
+def test_tiny_gap_details(tiny: graphsvc.Network) -> None:
+    """Each gap's detail, in words (worked out for the rows of a page, not kept whole)."""
+    details = {(g.gap, g.entity.id): g.detail for g in gaps(tiny).data}
+    assert details[("weak_without_strong", "990101101203")] == (
+        "weak in 2022; no strong entity through a joint organisation or a partnership")
+    assert details[("village_without_org", "990101201201")] == "member of no joint organisation"
+    assert details[("org_without_strong", "org.bing-coop")] == "no member is strong in 2022"
+    assert details[("org_without_enterprise_or_university", "org.area-east")] == (
+        "no enterprise or university member (片区联建)")
+    assert details[("status_unknown", "990101001001")] == (
+        "member of 东乡片区联合党委; no income, honour or designation on record for 2022")
+    page = gaps(tiny, limit=2, offset=5)
+    assert [(g.gap, g.entity.id, g.detail) for g in page.data] == [
+        (g.gap, g.entity.id, g.detail) for g in gaps(tiny).data[5:7]]
+
+
+def test_gap_of_an_organisation_without_township(tiny_copy) -> None:  # type: ignore[no-untyped-def]
+    net = graphsvc.load(tiny_copy({"entities.csv": (
+        "东乡片区联合党委,990101001,", "东乡片区联合党委,,")}), snapshot=False)
+    found = [(g.gap, g.detail) for g in gaps(net).data if g.entity.id == "org.area-east"]
+    assert found == [("org_without_strong", "(no township)"),
+                     ("org_without_enterprise_or_university", "(no township)")]
+
+
 def test_fangshan_s3_weak_villages_linked_to_huangshandian(fangshan: graphsvc.Network) -> None:
     r = weak_linked(fangshan)
     links = {d.weak.name: d for d in r.data if d.strong.name == "黄山店村"}
