@@ -21,7 +21,7 @@ from graphsvc.loader.resolve import NameIndex
 from graphsvc.loader.seedio import read_seed, seed_version
 from graphsvc.model.records import Fact, Source
 from graphsvc.model.schema import Schema
-from graphsvc.model.status import Rules, Status, compute_status
+from graphsvc.model.status import Rules, Status, Statuses
 
 
 @dataclass(frozen=True)
@@ -185,18 +185,11 @@ class Network:
         """The latest year with data (the default year of status queries)."""
         return self.years[-1] if self.years else time.gmtime().tm_year
 
-    def statuses(self, year: int | None = None) -> dict[str, Status]:
-        """Every known (weak or strong) status for a year, computed once per year."""
+    def statuses(self, year: int | None = None) -> Statuses:
+        """Every known (weak or strong) status for a year, computed once per year: a mapping
+        from entity id to :class:`Status`; its `names` give the status alone."""
         y = self.default_year() if year is None else year
-        return self.cache.index(f"statuses {y}", lambda: self._compute_statuses(y))
-
-    def _compute_statuses(self, year: int) -> dict[str, Status]:
-        out = {}
-        for node, fs in self.facts.items():
-            st = compute_status(self.rules, node, fs, year)
-            if st.status != "unknown":
-                out[node] = st
-        return out
+        return self.cache.index(f"statuses {y}", lambda: Statuses(self.rules, self.facts, y))
 
     def status(self, ref: str, year: int | None = None) -> Status:
         """The status of one entity for a year (default: the latest year with data), with evidence.

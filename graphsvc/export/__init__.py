@@ -73,7 +73,7 @@ def prepare_inputs(net: GraphSource, **filters: Any) -> tuple[
     if isinstance(net, NetworkSource):
         if year is None:
             year = net.default_year()
-        statuses = net.statuses(year)
+        statuses = net.statuses(year).names
     positions = ring_layout(g) if filters.get("layout") else None
     schema = schema_of(net)
     colors = {k: s.color for k, s in schema.kinds.items() if s.color}

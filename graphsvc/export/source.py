@@ -7,10 +7,11 @@ object with a `graph` attribute exports too (without statuses, and filters take 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import networkx as nx
+
+from graphsvc.model.status import Statuses
 
 
 @runtime_checkable
@@ -31,6 +32,6 @@ class NetworkSource(Protocol):
 
     def default_year(self) -> int: ...
 
-    def statuses(self, year: int | None = None) -> Mapping[str, Any]: ...
+    def statuses(self, year: int | None = None) -> Statuses: ...
 
     def resolve(self, ref: str, township: str | None = None) -> str: ...

@@ -33,11 +33,12 @@ from typing import Any
 
 log = logging.getLogger("graphsvc.loader.snapshot")
 
-FORMAT = 5
+FORMAT = 6
 """3: the network's cache (indexes and answers, `graphsvc.cache`) saved with it; 4: a small
 summary first (:func:`read_summary`), so that a supervisor can learn what a snapshot holds
 without unpickling the network; 5: the biggest warm entries in flat forms (the search index's
-variant keys, every gap of a question), read as a few blocks rather than millions of objects."""
+variant keys, every gap of a question), read as a few blocks rather than millions of objects;
+6: statuses as their names, the evidence worked out when asked for (`Statuses`)."""
 CACHE_DIR = ".graphsvc-cache"
 """Where graphsvc before 0.2 left snapshots beside a seed: never read any more."""
 MAGIC = b"GRAPHSVC-SNAPSHOT-HMAC"

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from graphsvc.errors import InvalidQuery
-from graphsvc.model.status import Status
+from graphsvc.model.status import Status, StatusName
 from graphsvc.network import Network
 
 
@@ -86,8 +86,13 @@ def status_out(st: Status) -> StatusOut:
 
 
 def status_of(net: Network, node: str, year: int) -> Status:
-    """The status of a node id for a year (unknown when no rule applies)."""
+    """The status of a node id for a year, with its evidence (unknown when no rule applies)."""
     return net.statuses(year).get(node) or Status(node, year, "unknown")
+
+
+def status_name(net: Network, node: str, year: int) -> StatusName:
+    """The status of a node id for a year, without its evidence: weak, strong or unknown."""
+    return net.statuses(year).names.get(node, "unknown")
 
 
 def edge_out(u: str, v: str, key: str, d: dict[str, Any], forward: bool = True) -> PathEdge:

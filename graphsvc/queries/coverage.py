@@ -17,7 +17,7 @@ from graphsvc.queries.common import (
     model_label,
     page_of,
     ref,
-    status_of,
+    status_name,
     whole,
 )
 from graphsvc.queries.packed import ModelRows
@@ -145,7 +145,7 @@ def _coverage(net: Network, y: int) -> tuple[CoverageResult, ModelRows[CoverageR
             for m in practised:
                 if m:
                     by_model[m] += 1
-            statuses[status_of(net, v, y).status] += 1
+            statuses[status_name(net, v, y)] += 1
         declared = recorded = 0
         unrecorded: set[str] = set()
         for o in orgs_by_town.get(t, []):
@@ -201,7 +201,7 @@ def _model_row(net: Network, model: str, year: int, fact_villages: set[str]) -> 
     village = net.schema.kind("village")
     member_villages = {m for m in members if g.nodes[m]["kind"] == village}
     practising = member_villages | fact_villages
-    st = Counter(status_of(net, v, year).status for v in practising)
+    st = Counter(status_name(net, v, year) for v in practising)
     counts = [_org_counts(net, o) for o in orgs]
     without = sum(1 for o in orgs if not idx.members.get(o))
     return ModelCoverage(

@@ -180,7 +180,7 @@ def list_entities(net: Network, *, kind: str | None = None, township: str | None
     _choice("model", model, net.schema.enums.get("model", []))
     _choice("status", status, list(STATUSES))
     town = resolve_township(net, township)
-    statuses = net.statuses(year) if status is not None else {}
+    statuses = net.statuses(year).names if status is not None else {}
     needle = q.strip().lower() if q else None
     ids = sorted_ids(net)
     start = bisect.bisect_right(ids, after) if after is not None else 0
@@ -195,10 +195,8 @@ def list_entities(net: Network, *, kind: str | None = None, township: str | None
             continue
         if model is not None and a.get("model") != model:
             continue
-        if status is not None:
-            st = statuses.get(node)
-            if (st.status if st is not None else "unknown") != status:
-                continue
+        if status is not None and statuses.get(node, "unknown") != status:
+            continue
         if needle is not None and not _matches(node, a, needle):
             continue
         if len(page) == limit:

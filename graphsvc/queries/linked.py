@@ -24,6 +24,7 @@ from graphsvc.queries.common import (
     path_out,
     ref,
     resolve_township,
+    status_name,
     status_of,
     status_out,
     whole,
@@ -103,7 +104,7 @@ def _steps(net: Network, node: str, models: set[str]) -> list[tuple[str, _Trail]
 def links_of(net: Network, node: str, year: int, models: set[str],
              max_hops: int) -> list[tuple[str, _Trail, int]]:
     """Strong entities reachable from `node` in at most `max_hops` links: (strong, trail, hops)."""
-    statuses = net.statuses(year)
+    statuses = net.statuses(year).names
     seen = {node}
     start = _Trail((node,), (), (), ())
     queue: deque[tuple[str, _Trail, int]] = deque([(node, start, 0)])
@@ -118,8 +119,7 @@ def links_of(net: Network, node: str, year: int, models: set[str],
             seen.add(other)
             nxt = _Trail(trail.nodes + step.nodes, trail.edges + step.edges,
                          trail.via + step.via, trail.models + step.models)
-            st = statuses.get(other)
-            if st is not None and st.status == "strong":
+            if statuses.get(other) == "strong":
                 found.append((other, nxt, hops + 1))
             if hops + 1 < max_hops:
                 queue.append((other, nxt, hops + 1))
@@ -137,8 +137,8 @@ def check_hops(max_hops: int) -> int:
 def weak_entities(net: Network, year: int, township: str | None) -> list[str]:
     """Ids of every weak entity of a year (inside a township if given), ordered by id."""
     g = net.graph
-    return sorted(n for n, st in net.statuses(year).items()
-                  if st.status == "weak" and n in g
+    return sorted(n for n, st in net.statuses(year).names.items()
+                  if st == "weak" and n in g
                   and (township is None or g.nodes[n].get("township") == township))
 
 
@@ -235,7 +235,7 @@ def _org_gaps(net: Network, org: str, year: int) -> list[str]:
     g = net.graph
     mem = [m for m, _ in idx.members.get(org, [])]
     out = []
-    if not any(status_of(net, m, year).status == "strong" for m in mem):
+    if not any(status_name(net, m, year) == "strong" for m in mem):
         out.append("org_without_strong")
     partners = net.schema.kinds_with("partner")
     if not any(g.nodes[m]["kind"] in partners for m in mem):
@@ -327,7 +327,7 @@ def _all_gaps(net: Network, y: int, town: str | None) -> _Found:
         vills = idx.villages.get(t, [])
         weak = unknown = 0
         for v in vills:
-            st = status_of(net, v, y).status
+            st = status_name(net, v, y)
             unknown += st == "unknown"
             orgs = [o for o, _ in idx.orgs_of.get(v, []) if is_joint(net, o)]
             if st == "weak":

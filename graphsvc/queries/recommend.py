@@ -12,6 +12,7 @@ from graphsvc.queries.common import (
     check_year,
     indexes,
     is_joint,
+    status_name,
     status_of,
     status_out,
 )
@@ -151,7 +152,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _development(net: Network, v: str, c: str, year: int) -> tuple[float | None, str]:
-    sv, sc = status_of(net, v, year).status, status_of(net, c, year).status
+    sv, sc = status_name(net, v, year), status_name(net, c, year)
     if "unknown" not in (sv, sc):
         if sv != sc:
             return 1.0, f"{sv} and {sc}: the strong one can lead (以强带弱)"
@@ -230,7 +231,7 @@ def recommend(net: Network, ref: str, limit: int = 10, weights: dict[str, float]
         scored.append((round(total, 4), c, ps))
     scored.sort(key=lambda s: (-s[0], s[1]))
     data = [Candidate(
-        rank=i + 1, entity=eref(net, c), score=s, status=status_of(net, c, y).status,
+        rank=i + 1, entity=eref(net, c), score=s, status=status_name(net, c, y),
         principles=ps, linked_via=[eref(net, o) for o, _ in idx.orgs_of.get(c, []) if o in mine])
         for i, (s, c, ps) in enumerate(scored[:limit])]
     missing = sorted({f"{p.principle} ({p.zh})" for cand in data for p in cand.principles

@@ -58,14 +58,14 @@ class SearchIndex:
     """Spellings (names and aliases) by stem, pinyin and initials, and stems by one-character
     wildcard key; the entities of a spelling come from the network's name index.
 
-    The wildcard keys (1.27 million nationally, a few looked up per search) are a
-    :class:`PackedTable`: a start from the snapshot reads them as four blocks, not 1.4 million
-    objects. Stems are looked up once per candidate (thousands for a common name), so they stay
-    a dict."""
+    The tables looked up a few times per search (pinyin, initials, and the 1.27 million
+    wildcard keys nationally) are :class:`PackedTable` s: a start from the snapshot reads each
+    as four blocks, not an object per key and value (1.8 million in all). Stems are looked up
+    once per candidate (thousands for a common name), so they stay a dict."""
 
     stems: dict[str, Spellings] = field(default_factory=dict)
-    pinyins: dict[str, Spellings] = field(default_factory=dict)
-    inits: dict[str, Spellings] = field(default_factory=dict)
+    pinyins: PackedTable = field(default_factory=lambda: PackedTable({}))
+    inits: PackedTable = field(default_factory=lambda: PackedTable({}))
     variants: PackedTable = field(default_factory=lambda: PackedTable({}))
     """wildcard key -> stems"""
 
@@ -118,8 +118,8 @@ def _build_index(net: Network) -> SearchIndex:
             pinyins[spy].append(spelling)
         if sini != ini:
             inits[sini].append(spelling)
-    return SearchIndex(_packed(stems), _packed(pinyins), _packed(inits),
-                       PackedTable(_packed(variants)))
+    return SearchIndex(_packed(stems), PackedTable(_packed(pinyins)),
+                       PackedTable(_packed(inits)), PackedTable(_packed(variants)))
 
 
 def _township(net: Network, township: str | None) -> str | None:

@@ -15,7 +15,7 @@ from graphsvc.queries.common import (
     indexes,
     model_label,
     page_of,
-    status_of,
+    status_name,
     whole,
 )
 from graphsvc.queries.common import ref as eref
@@ -168,7 +168,7 @@ def _metrics(net: Network, org: str, year: int) -> GroupMetrics:
     g = net.graph
     mem = indexes(net).members.get(org, [])
     kinds = Counter(g.nodes[m]["kind"] for m, _ in mem)
-    st = Counter(status_of(net, m, year).status for m, _ in mem)
+    st = Counter(status_name(net, m, year) for m, _ in mem)
     towns: set[str] = set()
     town_kind = net.schema.kind("township")
     for m, _ in mem:
@@ -203,7 +203,7 @@ def members(net: Network, ref: str, year: int | None = None) -> MembersResult:
         role = d.get("role")
         rows.append(Member(entity=eref(net, m), role=role,
                            role_label=net.schema.label("role", role) if role else None,
-                           status=status_of(net, m, y).status, since=d.get("since"),
+                           status=status_name(net, m, y), since=d.get("since"),
                            until=d.get("until"), cite=d.get("source")))
     lead = net.schema.lead_role
     village = net.schema.kind("village")

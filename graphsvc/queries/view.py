@@ -176,11 +176,10 @@ def view(net: Network, township: str | None = None, model: str | None = None,
     sub = subgraph(net, township=township, model=model, kind=kind, ego=ego, hops=hops,
                    relation=relation)
     g = net.graph
-    known = net.statuses(y)
+    known = net.statuses(y).names
 
     def status_of(n: str) -> str:
-        st = known.get(n)
-        return st.status if st is not None else "unknown"
+        return known.get(n, "unknown")
 
     keep = list(sub.nodes)
     hl_nodes: set[str] = set()
