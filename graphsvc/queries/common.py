@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from graphsvc.errors import InvalidQuery
 from graphsvc.model.status import Status, StatusName
 from graphsvc.network import Network
+from graphsvc.queries.packed import PairLists
 
 
 class EntityRef(BaseModel):
@@ -171,8 +172,8 @@ def resolve_township(net: Network, township: str | None) -> str | None:
 class Indexes:
     """Lookups built once per network: members of orgs, orgs of entities, villages by township."""
 
-    members: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # org -> [(m, key)]
-    orgs_of: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # m -> [(org, key)]
+    members: PairLists = field(default_factory=lambda: PairLists({}))  # org -> [(m, key)]
+    orgs_of: PairLists = field(default_factory=lambda: PairLists({}))  # m -> [(org, key)]
     partners: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
     villages: dict[str, list[str]] = field(default_factory=dict)  # township -> villages
     townships: list[str] = field(default_factory=list)
@@ -224,8 +225,8 @@ def _build_indexes(net: Network) -> Indexes:
             if f.fact in counted and f.value is not None:
                 declared[node][f.key] = int(f.value)
     built = Indexes(
-        members={k: sorted(v) for k, v in members.items()},
-        orgs_of={k: sorted(v) for k, v in orgs_of.items()},
+        members=PairLists({k: sorted(v) for k, v in members.items()}),
+        orgs_of=PairLists({k: sorted(v) for k, v in orgs_of.items()}),
         partners={k: sorted(v) for k, v in partners.items()},
         villages={k: sorted(v) for k, v in villages.items()},
         townships=sorted(townships), joint_orgs=sorted(joint), declared=dict(declared))

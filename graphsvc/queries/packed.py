@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel
 
@@ -169,3 +169,47 @@ class ModelRows(Generic[M]):
 
     def __setstate__(self, state: tuple[type[M], bytes, array[int]]) -> None:
         self._model, self._json, self._ends = state
+
+
+class PairLists(Mapping[str, list[tuple[str, str]]]):
+    """A read-only dict of lists of pairs, each list kept as one flat tuple (a, b, a, b, ...).
+
+    The organisation indexes (members of each organisation, organisations of each member) are
+    244,000 pairs each nationally: as lists of 2-tuples they were 730,000 objects for a start
+    to read back from its snapshot; flat, one per key. `get` makes the list of pairs again.
+
+    >>> p = PairLists({"org": [("v1", "e1"), ("v2", "e2")]})
+    >>> p.get("org"), p.get("none"), len(p)
+    ([('v1', 'e1'), ('v2', 'e2')], None, 1)
+    """
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, lists: Mapping[str, list[tuple[str, str]]]) -> None:
+        self._flat = {k: tuple(x for pair in v for x in pair) for k, v in lists.items()}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The pairs of `key`, or `default`."""
+        flat = self._flat.get(key)
+        if flat is None:
+            return default
+        return list(zip(flat[0::2], flat[1::2], strict=True))
+
+    def __getitem__(self, key: str) -> list[tuple[str, str]]:
+        flat = self._flat[key]
+        return list(zip(flat[0::2], flat[1::2], strict=True))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._flat
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._flat)
+
+    def __len__(self) -> int:
+        return len(self._flat)
+
+    def __getstate__(self) -> dict[str, tuple[str, ...]]:
+        return self._flat
+
+    def __setstate__(self, state: dict[str, tuple[str, ...]]) -> None:
+        self._flat = state

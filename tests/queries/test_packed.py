@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphsvc.queries.packed import SEP, PackedTable, Value
+from graphsvc.queries.packed import SEP, PackedTable, PairLists, Value
 
 texts = st.text(alphabet=st.characters(blacklist_characters=SEP, blacklist_categories=("Cs",)),
                 max_size=6)
@@ -61,3 +61,25 @@ def _memo_entries(obj: object) -> int:
     p = pickle.Pickler(Sink(), protocol=pickle.HIGHEST_PROTOCOL)
     p.dump(obj)
     return len(p.memo.copy())
+
+
+@given(st.dictionaries(texts, st.lists(st.tuples(texts, texts), min_size=1, max_size=5),
+                       max_size=20), st.lists(texts, max_size=5))
+def test_pair_lists_answer_as_the_dict(lists: dict[str, list[tuple[str, str]]],
+                                       others: list[str]) -> None:
+    pairs = PairLists(lists)
+    again = pickle.loads(pickle.dumps(pairs, protocol=pickle.HIGHEST_PROTOCOL))
+    for table in (pairs, again):
+        for key in [*lists, *others]:
+            assert table.get(key) == lists.get(key)
+            assert table.get(key, []) == lists.get(key, [])
+            assert (key in table) == (key in lists)
+        assert dict(table) == lists and len(table) == len(lists)
+
+
+def test_pair_lists_hold_one_object_per_key() -> None:
+    lists = {f"org{i}": [(f"v{i}-{j}", f"e{i}-{j}") for j in range(10)] for i in range(100)}
+    flat = PairLists(lists)
+    # keys and strings are in both; 100 lists become 100 flat tuples; the 1,000 pairs go
+    # (less the few entries that name the class)
+    assert 990 <= _memo_entries(lists) - _memo_entries(flat) <= 1_000
