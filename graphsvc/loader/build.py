@@ -102,6 +102,7 @@ class _Builder:
         pending: list[tuple[str, str, str, str, str, int]] = []
         town_kind = self.schema.kind("township")  # a unit whose parent is one sits in it
         parent_of = self.schema.relation("part_of")
+        nodes = self.w.nodes
         for row in self.seed.iter_divisions():
             d = row.record
             self.check_source(row)
@@ -131,7 +132,7 @@ class _Builder:
                     f"unknown {d.kind} subtype '{d.subtype}'",
                     f"use one of: {', '.join(spec.subtypes)}",
                 )
-            if d.code in self.w:
+            if d.code in nodes:
                 self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
                 continue
             parent = self.w.intern(d.parent)
@@ -157,7 +158,7 @@ class _Builder:
                 "source": self.w.intern(d.source),
             }
             self.add_node(d.code, attrs, interned=True)
-        nodes = self.g.nodes
+        part_of: dict[str, dict[str, Any]] = {}
         for code, parent, parent_kind, source, file, line in pending:
             p = nodes.get(parent)
             if p is None or p["kind"] != parent_kind:
@@ -181,7 +182,14 @@ class _Builder:
                     )
                 )
             elif parent_of is not None:
-                self.add_edge(code, parent, parent_of, {"source": source})
+                # what add_edge(code, parent, parent_of, {"source": source}) does: one shared
+                # attribute dict per source, made once, not once per unit
+                data = part_of.get(source)
+                if data is None:
+                    rel = self.schema.relations[parent_of]
+                    data = part_of[source] = {"relation": parent_of, "label": rel.zh,
+                                              "directed": rel.directed, "source": source}
+                self.w.add_edge(code, parent, data, share=(parent_of, source))
 
     def entities(self) -> None:
         pending = []

@@ -1,18 +1,19 @@
 """Construction of the graph: the one place that writes into networkx's dictionaries.
 
 The checks (`graphsvc.loader.build`) decide what goes in; `GraphWriter` puts it there.
-Nodes go in through networkx's public `add_node`. Edges are written into the adjacency dicts
-directly so that equal edge attributes share one dict, which the public `add_edge` cannot do
-(it copies every attribute dict); the register has one `part_of` edge per unit. Measured by
+Nodes and edges are written into networkx's dicts directly. Edges, so that equal edge
+attributes share one dict, which the public `add_edge` cannot do (it copies every attribute
+dict); the register has one `part_of` edge per unit. Measured by
 `benchmarks/graph_write_bench.py` (BENCHMARKS.md, "Building the graph") on 665,000 units:
-the public API takes 25 % longer to build the graph (+3.5 s, about 5 % of a national cold
-load: under the 10 % that would justify private writes on time alone) and peaks 53 MiB
-higher. The edges are kept private for the memory, since a national load's peak is over
-its 1.5 GiB target; writing nodes directly gained nothing, so nodes are not.
+the public API takes 25 % longer to build the graph (+3.5 s) and peaks 53 MiB higher.
+Nodes, because `add_node(id, **attrs)` packs the attributes as keywords and copies them into a
+new dict: for 720,385 nodes that took 2.0 s against 0.85 s for the direct writes (in one
+process, best of two), about 5 % of a national cold load.
 
-What an edge write puts in is exactly what `add_edge` would (a key dict shared by
-`_succ[u][v]` and `_pred[v][u]`, from the graph's own factory), and the graph is frozen
-after the build, so sharing attribute dicts is safe: nothing ever edits the graph.
+What a write puts in is exactly what `add_node` or `add_edge` would for a new node or edge
+(empty adjacency dicts from the graph's own factory; a key dict shared by `_succ[u][v]` and
+`_pred[v][u]`), and the graph is frozen after the build, so sharing attribute dicts is safe:
+nothing ever edits the graph.
 """
 
 from __future__ import annotations
@@ -64,8 +65,14 @@ class GraphWriter:
         attribute dict."""
         clean = self._clean(attrs, interned)
         self.kind_counts[clean["kind"]] += 1
-        self.graph.add_node(node_id, **clean)
-        return self.nodes[node_id]
+        g = self.graph
+        if node_id in g._succ:  # (the checks refuse duplicate ids before they come here)
+            raise ValueError(f"node {node_id!r} added twice")
+        # what DiGraph.add_node does for a new node, without copying the attributes again
+        g._succ[node_id] = g.adjlist_inner_dict_factory()
+        g._pred[node_id] = g.adjlist_inner_dict_factory()
+        g._node[node_id] = clean
+        return clean
 
     def add_edge(self, u: str, v: str, data: dict[str, Any], share: Hashable | None = None
                  ) -> str:
@@ -94,4 +101,5 @@ class GraphWriter:
 
     def frozen(self) -> nx.MultiDiGraph:
         """The graph, frozen: nothing may edit it from now on."""
+        nx._clear_cache(self.graph)  # (as every public networkx write does)
         return nx.freeze(self.graph)

@@ -8,17 +8,14 @@ from typing import Any
 
 
 @cache
-def _dictionaries() -> tuple[dict[str, Any], dict[int, str], dict[str, int]]:
-    """pypinyin's phrase and character dictionaries, and the longest dictionary phrase starting
-    with each character (most characters start none). Read on first use: a server starting
+def _dictionaries() -> tuple[dict[str, Any], dict[int, str], frozenset[str]]:
+    """pypinyin's phrase and character dictionaries, and every beginning of two characters or
+    more of a dictionary phrase (the phrases included). Read on first use: a server starting
     from a snapshot never needs them (0.3 s of its start)."""
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-    phrase_len: dict[str, int] = {}
-    for phrase in PHRASES_DICT:
-        if len(phrase) > phrase_len.get(phrase[0], 1):
-            phrase_len[phrase[0]] = len(phrase)
-    return PHRASES_DICT, PINYIN_DICT, phrase_len
+    starts = frozenset(p[:j] for p in PHRASES_DICT for j in range(2, len(p) + 1))
+    return PHRASES_DICT, PINYIN_DICT, starts
 
 # Register suffixes of village-level units, longest first, and the short form each becomes.
 VILLAGE_SUFFIXES = (
@@ -96,20 +93,25 @@ def syllables(text: str) -> list[str]:
     >>> syllables("长流水村"), syllables("吕家村"), syllables("A区")
     (['chang', 'liu', 'shui', 'cun'], ['lv', 'jia', 'cun'], ['A', 'qu'])
     """
-    phrases, _, phrase_len = _dictionaries()
+    phrases, _, starts = _dictionaries()
     out: list[str] = []
     buf = ""
     i, n = 0, len(text)
     while i < n:
-        for size in range(min(phrase_len.get(text[i], 1), n - i), 1, -1):
-            readings = phrases.get(text[i : i + size])
-            if readings is not None:
-                if buf:
-                    out.append(buf)
-                    buf = ""
-                out.extend(_toneless(r[0]) for r in readings)
-                i += size
-                break
+        # the longest phrase from i: grow the word while it still begins some phrase (one or
+        # two lookups per character; trying every length down from the longest phrase of the
+        # character took twice as long over the country's 418,336 names)
+        end, j = 0, i + 2
+        while j <= n and text[i:j] in starts:
+            if text[i:j] in phrases:
+                end = j
+            j += 1
+        if end:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.extend(_toneless(r[0]) for r in phrases[text[i:end]])
+            i = end
         else:
             p = _char(text[i])
             if p is None:

@@ -52,8 +52,12 @@ class NameIndex:
         return _AttrView(self.nodes, "township")
 
     def add(self, entity_id: str, name: str, township: str | None = None) -> None:
-        """Register an entity (already a node of the graph) under its official name."""
-        self.add_alias(entity_id, name)
+        """Register an entity (a node just added to the graph) under its official name.
+
+        A new entity is in no list yet, so it is appended without looking: a common village
+        name is thousands of entities nationally, and looking through the list for each was
+        quadratic."""
+        self.by_name[name].append(entity_id)
 
     def add_alias(self, entity_id: str, alias: str) -> None:
         """Register another spelling of an entity's name."""

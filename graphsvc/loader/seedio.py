@@ -411,7 +411,8 @@ def iter_table(
         for _ in rows:  # the rows still go through the strict reading: its problems count
             pass
         return
-    fast = getattr(model, "fast", None)
+    fast_reader = getattr(model, "fast_reader", None)
+    fast = fast_reader(header) if fast_reader is not None else None
     ncols = len(header)
     if header_line == found.no_line_end:
         problems.append(_no_line_end(shown, header_line, "the header row"))
@@ -424,12 +425,12 @@ def iter_table(
                 broken.update(c.strip() for h, c in zip(header, cells, strict=False)
                               if h in ("id", "code") and c.strip())
             continue
-        data = dict(zip(header, cells, strict=True))
         if fast is not None:
-            record = fast(data)
+            record = fast(cells)
             if record is not None:
                 yield Row(record, shown, line)
                 continue
+        data = dict(zip(header, cells, strict=True))
         try:
             yield Row(model.model_validate(data), shown, line)
         except ValidationError as exc:
