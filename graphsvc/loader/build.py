@@ -103,9 +103,12 @@ class _Builder:
         town_kind = self.schema.kind("township")  # a unit whose parent is one sits in it
         parent_of = self.schema.relation("part_of")
         nodes = self.w.nodes
+        intern = self.w.strings.setdefault
+        sources, check_sources = self.sources, self.seed.has_sources
         for row in self.seed.iter_divisions():
             d = row.record
-            self.check_source(row)
+            if check_sources and d.source not in sources:
+                self.check_source(row)
             spec = self.schema.kinds.get(d.kind)
             if spec is None or spec.code_length is None:
                 self.broken.add(d.code)
@@ -135,7 +138,7 @@ class _Builder:
             if d.code in nodes:
                 self.err(row, "code", f"duplicate code {d.code}", "each code may appear once")
                 continue
-            parent = self.w.intern(d.parent)
+            parent = intern(d.parent, d.parent) if d.parent is not None else None
             if spec.parent:
                 if not parent:
                     self.err(
@@ -146,17 +149,19 @@ class _Builder:
                     )
                     continue
                 pending.append((d.code, parent, spec.parent, d.source, row.file, row.line))
-            attrs = {
-                "kind": self.w.intern(d.kind),
-                "subtype": self.w.intern(d.subtype),
-                "name": d.name,
+            # the attributes in their order, without None values, repeated values interned
+            attrs: dict[str, Any] = {"kind": intern(d.kind, d.kind)}
+            if d.subtype is not None:
+                attrs["subtype"] = intern(d.subtype, d.subtype)
+            attrs["name"] = d.name
+            if d.register_name is not None:
                 # equal to the name for 103k units nationally: one string, not two
-                "register_name": d.name if d.register_name == d.name else d.register_name,
-                "township": parent if town_kind is not None and spec.parent == town_kind
-                else None,
-                "code": d.code,
-                "source": self.w.intern(d.source),
-            }
+                attrs["register_name"] = (d.name if d.register_name == d.name
+                                          else d.register_name)
+            if parent is not None and town_kind is not None and spec.parent == town_kind:
+                attrs["township"] = parent
+            attrs["code"] = d.code
+            attrs["source"] = intern(d.source, d.source)
             self.add_node(d.code, attrs, interned=True)
         part_of: dict[str, dict[str, Any]] = {}
         for code, parent, parent_kind, source, file, line in pending:

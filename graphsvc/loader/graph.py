@@ -50,9 +50,15 @@ class GraphWriter:
             return None
         return self._strings.setdefault(value, value)
 
+    @property
+    def strings(self) -> dict[str, str]:
+        """The interned strings (`strings.setdefault(s, s)` interns `s`, as `intern` does,
+        without a method call per value: the register's rows intern four values each)."""
+        return self._strings
+
     def _clean(self, attrs: dict[str, Any], interned: bool) -> dict[str, Any]:
         if interned:
-            return {k: v for k, v in attrs.items() if v is not None}
+            return attrs
         # names, register names and notes are unique; every other value repeats
         intern = self._strings.setdefault
         return {k: (v if k in UNIQUE_ATTRS or not isinstance(v, str) else intern(v, v))
@@ -61,8 +67,8 @@ class GraphWriter:
     def add_node(self, node_id: str, attrs: dict[str, Any], interned: bool = False
                  ) -> dict[str, Any]:
         """Add a new node with these attributes (None values dropped); `interned`: the caller
-        interned the repeated values already (the register's rows). Returns the node's
-        attribute dict."""
+        interned the repeated values and left out None values already (the register's rows),
+        and the dict is the node's own. Returns the node's attribute dict."""
         clean = self._clean(attrs, interned)
         self.kind_counts[clean["kind"]] += 1
         g = self.graph

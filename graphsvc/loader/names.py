@@ -78,6 +78,12 @@ def _toneless(syllable: str) -> str:
 
 
 @cache
+def _phrase(word: str) -> tuple[str, ...]:
+    """The toneless syllables of a dictionary phrase (its first reading of each)."""
+    return tuple(_toneless(r[0]) for r in _dictionaries()[0][word])
+
+
+@cache
 def _char(c: str) -> str | None:
     reading = _dictionaries()[1].get(ord(c))
     return _toneless(reading.split(",")[0]) if reading else None
@@ -110,7 +116,7 @@ def syllables(text: str) -> list[str]:
             if buf:
                 out.append(buf)
                 buf = ""
-            out.extend(_toneless(r[0]) for r in phrases[text[i:end]])
+            out.extend(_phrase(text[i:end]))
             i = end
         else:
             p = _char(text[i])

@@ -417,8 +417,9 @@ def iter_table(
     if header_line == found.no_line_end:
         problems.append(_no_line_end(shown, header_line, "the header row"))
     for line, cells in rows:
-        if not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
-            continue
+        first_cell = cells[0].lstrip() if cells else ""
+        if first_cell.startswith("#") or (not first_cell and not "".join(cells).strip()):
+            continue  # a comment, or a blank row (joined only when its first cell is blank)
         if len(cells) != ncols or line == found.no_line_end:
             problems.append(_cell_count(shown, line, len(cells), ncols, found.no_line_end))
             if broken is not None:
