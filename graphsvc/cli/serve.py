@@ -51,7 +51,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Load the seed (failing fast on errors), then serve it until SIGTERM / Ctrl-C."""
     import uvicorn
 
-    from graphsvc.api.app import create_app
     from graphsvc.api.state import link_snapshot, warm_start
     from graphsvc.hide import hider
     from graphsvc.loader.bundled import bundled_seed
@@ -82,6 +81,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             net = load(settings.seed, progress=progress, serving=True)
         print(f"graphsvc: serving {net!r} on {where}", flush=True)
         if settings.workers == 1:
+            from graphsvc.api.app import create_app  # (a supervisor of workers needs no app)
+
             # warmed after the port opens: /healthz answers at once, /readyz once warm
             uvicorn.run(create_app(settings, net, background=True), **common)
             return 0

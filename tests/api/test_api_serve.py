@@ -238,3 +238,22 @@ def test_several_workers_start_from_a_warm_snapshot_without_reading_it_first(
         timeout=60)
     assert refused.returncode == 1
     assert "divisions.csv" in refused.stderr and "castle" in refused.stderr
+
+
+def test_a_supervisor_of_workers_does_not_import_the_app() -> None:
+    """`serve --workers N` spawns workers that build the app; the supervisor needs the
+    settings, the shared directory and the state only (FastAPI and the routes: 0.4 s of its
+    start). In a fresh interpreter: other tests import the app."""
+    check = ("import sys\n"
+             "from graphsvc.cli.serve import settings_from, _supervise\n"
+             "from graphsvc.api.state import link_snapshot, warm_start\n"
+             "from graphsvc.api.settings import Settings\n"
+             "from graphsvc.api.shared import SharedDir\n"
+             "import graphsvc.api\n"
+             "assert 'fastapi' not in sys.modules and 'graphsvc.api.app' not in sys.modules\n"
+             "assert graphsvc.api.Settings is Settings and callable(graphsvc.api.create_app)\n"
+             "assert 'graphsvc.api.app' in sys.modules\n"
+             "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
