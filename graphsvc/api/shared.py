@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graphsvc.loader.seedio import seed_version
+from graphsvc.loader.seedio import seed_files, seed_version
 
 KEEP_VERSIONS = 2
 
@@ -98,7 +98,7 @@ class SharedDir:
         Raises :class:`SeedChanged` if the files on disk are no longer that version (edited
         since they were validated): nothing is published then.
         """
-        _, files = seed_version(seed)
+        files = seed_files(seed)  # (the hash below is what checks the copy)
         stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=self.good))
         copy = stage / (seed.name or "seed")
         copy.mkdir()

@@ -571,11 +571,20 @@ def seed_version(root: Path) -> tuple[str, list[str]]:
             data = b"unreadable: a link to nothing"
         except OSError as exc:  # a directory, a link loop...: the load reports it
             data = f"unreadable: {exc}".encode()
-        digest.update(name.encode() + b"\0" + data + b"\0")
+        digest.update(name.encode() + b"\0")  # (in pieces: no copy of a 51 MB register)
+        digest.update(data)
+        digest.update(b"\0")
         files.append(name)
     if SCHEMA_FILE not in files:
         digest.update(default_schema_text().encode())
     return digest.hexdigest()[:16], files
+
+
+def seed_files(root: Path) -> list[str]:
+    """The files of a seed directory that `seed_version` reads (and names), without reading
+    them: every seed file there is, even one that cannot be read."""
+    return [name for name in sorted([*TABLES, SCHEMA_FILE, RULES_FILE])
+            if os.path.lexists(root / name)]
 
 
 def read_seed(root: Path, progress: Progress | None = None) -> SeedFiles:

@@ -337,3 +337,12 @@ def test_a_snapshot_starts_with_a_summary_read_alone(tiny_copy) -> None:  # type
     (seed / "facts.csv").write_text((seed / "facts.csv").read_text(encoding="utf-8") + "\n",
                                     encoding="utf-8")
     assert peek_snapshot(seed) is None  # another data version: no current snapshot
+
+
+def test_seed_files_are_the_files_seed_version_reads(tiny_copy) -> None:  # type: ignore[no-untyped-def]
+    from graphsvc.loader.seedio import seed_files, seed_version
+
+    seed = tiny_copy(remove=("aliases.csv",))
+    (seed / "schema.yaml").symlink_to(seed / "nowhere.yaml")  # a link to nothing still counts
+    assert seed_files(seed) == seed_version(seed)[1]
+    assert "aliases.csv" not in seed_files(seed) and "schema.yaml" in seed_files(seed)
