@@ -276,6 +276,10 @@ def load(
                 report,
                 root,
             )
+            counted = parts.get("summary", {}).get("sizes", {})
+            if counted.get("nodes") == net.graph.number_of_nodes() and "edges" in counted:
+                # counted from this very graph when the snapshot was written (and signed)
+                net.__dict__["edge_count"] = counted["edges"]
             if "extra" in parts:
                 net.cache.restore(parts["extra"])
             net.snapshot_root = root

@@ -477,5 +477,6 @@ def build(seed: SeedFiles, schema: Schema) -> Built:
     b.problems.extend(seed.problems)  # last: the streamed tables add theirs as they are read
     b.problems = collapse(b.problems, seed.roots)  # the root causes first, their effects under
     completeness = b.completeness()
+    b.index.freeze()
     return Built(b.w.frozen(), b.index, dict(facts), b.problems, b.warnings, completeness,
                  b.w.kind_counts, b.w.relation_counts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,50 @@ class _AttrView(Mapping[str, Any]):
         return len(self._nodes)
 
 
+class Names(Mapping[str, Sequence[str]]):
+    """Entity ids by name, once a build is done: a tuple of ids for each name.
+
+    Most names are one entity's: such a name holds that id itself (the node's own string), a
+    name of several a tuple. Nationally that is 418,000 lists fewer for a start to unpickle.
+
+    >>> n = Names({"甲村": ["v1"], "辛庄村": ["v2", "v3"]})
+    >>> n.get("甲村"), n["辛庄村"], n.get("乙村", ()), len(n)
+    (('v1',), ('v2', 'v3'), (), 2)
+    """
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, lists: Mapping[str, Sequence[str]]) -> None:
+        self._ids: dict[str, str | tuple[str, ...]] = {
+            k: v[0] if len(v) == 1 else tuple(v) for k, v in lists.items() if v}
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The ids of `name` (a tuple), or `default`."""
+        ids = self._ids.get(name)
+        if ids is None:
+            return default
+        return (ids,) if isinstance(ids, str) else ids
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        ids = self._ids[name]
+        return (ids,) if isinstance(ids, str) else ids
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getstate__(self) -> dict[str, str | tuple[str, ...]]:
+        return self._ids
+
+    def __setstate__(self, state: dict[str, str | tuple[str, ...]]) -> None:
+        self._ids = state
+
+
 @dataclass
 class NameIndex:
     """Exact lookup of entities by id, name and alias, scoped by township when asked.
@@ -39,7 +83,9 @@ class NameIndex:
     """
 
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_name: Mapping[str, Sequence[str]] = field(default_factory=lambda: defaultdict(list))
+    """Entity ids by name and alias: lists while the build adds them, then :class:`Names`
+    (:meth:`freeze`)."""
 
     @property
     def names(self) -> Mapping[str, str]:
@@ -57,13 +103,22 @@ class NameIndex:
         A new entity is in no list yet, so it is appended without looking: a common village
         name is thousands of entities nationally, and looking through the list for each was
         quadratic."""
-        self.by_name[name].append(entity_id)
+        self._lists()[name].append(entity_id)
 
     def add_alias(self, entity_id: str, alias: str) -> None:
         """Register another spelling of an entity's name."""
-        ids = self.by_name[alias]
+        ids = self._lists()[alias]
         if entity_id not in ids:
             ids.append(entity_id)
+
+    def _lists(self) -> defaultdict[str, list[str]]:
+        if not isinstance(self.by_name, defaultdict):
+            raise TypeError("the name index is frozen: names are added before freeze()")
+        return self.by_name
+
+    def freeze(self) -> None:
+        """The build is done: keep the names in their compact, read-only form."""
+        self.by_name = Names(self.by_name)
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self.nodes

@@ -203,7 +203,8 @@ def read_snapshot(seed_dir: Path, data_version: str,
                   extra: bool = False) -> dict[str, Any] | None:
     """The parts of a network saved for this data version, or None (absent, stale, corrupt,
     unsigned or signed with another key). With `extra`, the extra part written after them
-    (see :func:`write_snapshot`) is in `parts["extra"]` when there is one."""
+    (see :func:`write_snapshot`) is in `parts["extra"]` when there is one; the summary its
+    writer gave is in `parts["summary"]`."""
     try:
         with _checked(seed_dir, data_version) as found:
             if found is None:
@@ -212,6 +213,8 @@ def read_snapshot(seed_dir: Path, data_version: str,
             parts = reader.load()
             if extra and isinstance(parts, dict) and summary["extra"]:
                 parts["extra"] = reader.load()  # shares the objects of the first part
+            if isinstance(parts, dict):
+                parts["summary"] = summary.get("summary") or {}
         if not isinstance(parts, dict) or parts.get("data_version") != data_version:
             raise ValueError("content does not match its name")
         return parts

@@ -45,6 +45,9 @@ def test_snapshot_is_written_and_reused(tiny_copy) -> None:  # type: ignore[no-u
     assert "from a snapshot" in second.report.text()
     assert nx.is_frozen(second.graph)
     _same(first, second)
+    # the edge count comes from the snapshot's signed summary, counted when it was written
+    assert "edge_count" in vars(second)
+    assert second.edge_count == first.edge_count == second.graph.number_of_edges()
 
 
 def test_small_seeds_write_no_snapshot_by_default(tiny_copy) -> None:  # type: ignore[no-untyped-def]
