@@ -12,7 +12,7 @@ which suits tables looked up a few times per request (not one lookup per candida
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from typing import Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel
@@ -100,8 +100,8 @@ class PackedTable:
         self._keys, self._key_ends, self._values, self._value_ends = state
 
 
-def _ends(texts: list[str]) -> array[int]:
-    """Where each text ends in their concatenation (in characters)."""
+def _ends(texts: Sequence[Sized]) -> array[int]:
+    """Where each text ends in their concatenation (in characters, or bytes)."""
     out = array("q")
     at = 0
     for t in texts:
@@ -133,11 +133,7 @@ class ModelRows(Generic[M]):
         self._model = model
         blocks = [r.model_dump_json().encode() for r in rows]
         self._json = b"".join(blocks)
-        self._ends = array("q")
-        at = 0
-        for b in blocks:
-            at += len(b)
-            self._ends.append(at)
+        self._ends = _ends(blocks)
 
     def __len__(self) -> int:
         return len(self._ends)
