@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.model.status import Status, StatusName
 from graphsvc.network import Network
-from graphsvc.queries.packed import PairLists
+from graphsvc.queries.packed import ModelRows, PairLists
 
 
 class EntityRef(BaseModel):
@@ -240,6 +240,7 @@ def model_label(net: Network, model: str | None) -> str | None:
 
 # -- paging: every list answer pages the same way (limit, offset; totals on every page) ------
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 
@@ -251,8 +252,21 @@ def check_page(limit: int | None, offset: int) -> None:
         raise InvalidQuery(f"offset must be a whole number >= 0, not {offset!r}")
 
 
-def page_of(items: list[T], limit: int | None, offset: int) -> list[T]:
-    """`limit` items from `offset` (every item from `offset` when `limit` is None)."""
+@overload
+def page_of(items: list[T], limit: int | None, offset: int) -> list[T]: ...
+
+
+@overload
+def page_of(items: ModelRows[M], limit: int | None, offset: int) -> list[M]: ...
+
+
+@overload
+def page_of(items: bytes, limit: int | None, offset: int) -> bytes: ...
+
+
+def page_of(items: Any, limit: int | None, offset: int) -> Any:
+    """`limit` items from `offset` (every item from `offset` when `limit` is None): a list of
+    a list or of `ModelRows` (validated models), bytes of bytes."""
     return items[offset:] if limit is None else items[offset:offset + limit]
 
 

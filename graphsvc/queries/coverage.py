@@ -116,7 +116,7 @@ def coverage(net: Network, year: int | None = None, limit: int | None = None,
     y = check_year(net, year)
     check_page(limit, offset)
     head, townships = whole(net, ("coverage", y), lambda: _coverage(net, y))
-    rows = townships[offset:] if limit is None else townships[offset:offset + limit]
+    rows = page_of(townships, limit, offset)
     return head.model_copy(update={"by_township": rows, "count": len(rows), "offset": offset,
                                    "limit": limit})
 

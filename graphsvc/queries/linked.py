@@ -265,7 +265,7 @@ def gaps(net: Network, year: int | None = None, township: str | None = None,
         here = {g.entity.township for g in chosen}
         summary = [rows[i] for i, t in enumerate(found.towns) if t in here]
     return GapsResult(year=y, township=town, data=chosen, count=len(chosen), total=len(found),
-                      offset=offset, limit=limit, summary=[*summary, rows[len(rows) - 1]])
+                      offset=offset, limit=limit, summary=[*summary, rows[-1]])
 
 
 @dataclass(frozen=True)
@@ -287,8 +287,8 @@ class _Found:
 
     def page(self, limit: int | None, offset: int) -> list[tuple[str, str]]:
         """(kind, entity id) of `limit` gaps from `offset` (every one when None)."""
-        end = None if limit is None else offset + limit
-        return [(GAP_KINDS[k], n) for k, n in zip(self.kinds[offset:end], self.ids[offset:end],
+        return [(GAP_KINDS[k], n) for k, n in zip(page_of(self.kinds, limit, offset),
+                                                  page_of(self.ids, limit, offset),
                                                   strict=True)]
 
 
